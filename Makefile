@@ -1,0 +1,45 @@
+# telegraf-netbackup — build, test, demo.
+# Every tool the targets need is installed by the targets themselves into
+# .tools/ (pinned versions), never onto the user's PATH.
+
+GO            ?= go
+BIN           := bin
+TOOLS         := $(CURDIR)/.tools/bin
+VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS       := -s -w -X main.version=$(VERSION)
+GOLANGCI_LINT_VERSION := v2.15.0
+# The vendor OpenAPI documents the simulator's contract test checks against.
+NBU_OPENAPI_DIR ?= $(abspath $(CURDIR)/../shared/netbackup-openapi)
+export NBU_OPENAPI_DIR
+
+.PHONY: all build test lint demo e2e bench soak fuzz clean sample-config
+
+all: build
+
+## build: the plugin and the simulator into bin/
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/telegraf-netbackup ./cmd/telegraf-netbackup
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/netbackup-simulator ./cmd/netbackup-simulator
+
+## test: vet, then every unit, integration and contract test with the race detector
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+## lint: golangci-lint, pinned and installed into .tools/
+lint: $(TOOLS)/golangci-lint
+	$(TOOLS)/golangci-lint run ./...
+
+$(TOOLS)/golangci-lint:
+	GOBIN=$(TOOLS) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+## sample-config: print the sample configuration
+sample-config: build
+	$(BIN)/telegraf-netbackup -sample-config
+
+## demo: start the simulator, run one gather against it, print the line protocol
+demo: build
+	./scripts/demo.sh
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,209 @@
+package netbackup
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/influxdata/telegraf"
+)
+
+// Gather is Telegraf's entry point: one gather of every server, then the
+// progress is committed at once (in-process, the metrics are already in
+// Telegraf's hands). The binary calls GatherContext and CommitState itself,
+// so that it commits only after the metrics reached stdout.
+func (p *NetBackup) Gather(acc telegraf.Accumulator) error {
+	if err := p.GatherContext(context.Background(), acc); err != nil {
+		return err
+	}
+	return p.CommitState()
+}
+
+// GatherContext gathers every server concurrently, each under its own
+// gather_timeout deadline; ctx ends everything at once (shutdown). Failures
+// are reported with acc.AddError and never hide another server's metrics.
+func (p *NetBackup) GatherContext(ctx context.Context, acc telegraf.Accumulator) error {
+	p.gatherMu.Lock()
+	defer p.gatherMu.Unlock()
+	p.loadStateOnce(acc)
+
+	var wg sync.WaitGroup
+	for _, srv := range p.servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.gatherServer(ctx, srv, acc)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+func (p *NetBackup) gatherServer(ctx context.Context, srv *server, acc telegraf.Accumulator) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(p.GatherTimeout))
+	defer cancel()
+
+	var gatherStats requestStats
+	ctx = withStats(withStats(ctx, &srv.stats), &gatherStats)
+
+	// The unauthenticated ping tells whether the server is up, its API
+	// version and its clock (the job cursor follows the server's clock).
+	ping, err := srv.client.ping(ctx)
+	up := 1
+	if err != nil {
+		up = 0
+		acc.AddError(fmt.Errorf("server %s: %w", srv.source, err))
+	} else {
+		srv.ping = ping
+		p.runCollectors(ctx, srv, acc)
+	}
+
+	s := gatherStats.snapshot()
+	tags := map[string]string{"source": srv.source}
+	if up == 1 {
+		tags["api_version"] = ping.Version.String()
+	}
+	acc.AddFields("netbackup_api", map[string]interface{}{
+		"up":               up,
+		"requests":         s.Requests,
+		"retries":          s.Retries,
+		"errors":           s.Errors,
+		"response_time_ms": s.meanResponseTimeMillis(),
+		"gather_seconds":   time.Since(start).Seconds(),
+	}, tags)
+}
+
+// runCollectors runs the server's collectors concurrently; each reports its
+// own cost in netbackup_collector, and one collector's failure stops no other.
+func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf.Accumulator) {
+	var wg sync.WaitGroup
+	for _, name := range srv.collectorNames {
+		col := srv.collectors[name]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var stats requestStats
+			counting := &countingAccumulator{Accumulator: acc}
+			start := time.Now()
+			err := col.collect(withStats(ctx, &stats), counting)
+			failed := 0
+			if err != nil {
+				failed = 1
+				acc.AddError(fmt.Errorf("server %s, collector %s: %w", srv.source, name, err))
+			}
+			s := stats.snapshot()
+			acc.AddFields("netbackup_collector", map[string]interface{}{
+				"duration_ms": float64(time.Since(start)) / float64(time.Millisecond),
+				"items":       counting.count(),
+				"errors":      failed,
+				"requests":    s.Requests,
+			}, map[string]string{"source": srv.source, "collector": name})
+		}()
+	}
+	wg.Wait()
+}
+
+// loadStateOnce restores the stateful collectors' progress from the state
+// file before the first gather.
+func (p *NetBackup) loadStateOnce(acc telegraf.Accumulator) {
+	if p.state == nil {
+		return
+	}
+	var doc *stateDocument
+	for _, srv := range p.servers {
+		if srv.stateLoaded {
+			continue
+		}
+		srv.stateLoaded = true
+		if doc == nil {
+			loaded, err := p.state.load()
+			if err != nil {
+				acc.AddError(err)
+			}
+			doc = &loaded
+		}
+		for name, col := range srv.collectors {
+			stateful, ok := col.(statefulCollector)
+			if !ok {
+				continue
+			}
+			data, ok := doc.Servers[srv.url][name]
+			if !ok {
+				continue
+			}
+			if err := stateful.loadState(data); err != nil {
+				acc.AddError(fmt.Errorf("server %s, collector %s: ignoring saved state: %w", srv.source, name, err))
+			}
+		}
+	}
+}
+
+// CommitState writes the progress of every stateful collector to the state
+// file. Call it only once the metrics of the gather have been delivered: what
+// is committed is never emitted again.
+func (p *NetBackup) CommitState() error {
+	if p.state == nil {
+		return nil
+	}
+	p.gatherMu.Lock()
+	defer p.gatherMu.Unlock()
+	doc := stateDocument{Servers: make(map[string]map[string]json.RawMessage, len(p.servers))}
+	for _, srv := range p.servers {
+		entries := make(map[string]json.RawMessage)
+		for name, col := range srv.collectors {
+			stateful, ok := col.(statefulCollector)
+			if !ok {
+				continue
+			}
+			data, err := stateful.saveState()
+			if err != nil {
+				return fmt.Errorf("server %s, collector %s: saving state: %w", srv.source, name, err)
+			}
+			entries[name] = data
+		}
+		doc.Servers[srv.url] = entries
+	}
+	return p.state.save(doc)
+}
+
+// countingAccumulator counts the metrics a collector adds.
+type countingAccumulator struct {
+	telegraf.Accumulator
+	mu sync.Mutex
+	n  int64
+}
+
+func (a *countingAccumulator) add() {
+	a.mu.Lock()
+	a.n++
+	a.mu.Unlock()
+}
+
+func (a *countingAccumulator) count() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.n
+}
+
+func (a *countingAccumulator) AddFields(m string, f map[string]interface{}, t map[string]string, ts ...time.Time) {
+	a.add()
+	a.Accumulator.AddFields(m, f, t, ts...)
+}
+
+func (a *countingAccumulator) AddGauge(m string, f map[string]interface{}, t map[string]string, ts ...time.Time) {
+	a.add()
+	a.Accumulator.AddGauge(m, f, t, ts...)
+}
+
+func (a *countingAccumulator) AddCounter(m string, f map[string]interface{}, t map[string]string, ts ...time.Time) {
+	a.add()
+	a.Accumulator.AddCounter(m, f, t, ts...)
+}
+
+func (a *countingAccumulator) AddMetric(m telegraf.Metric) {
+	a.add()
+	a.Accumulator.AddMetric(m)
+}

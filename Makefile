@@ -41,5 +41,11 @@ sample-config: build
 demo: build
 	./scripts/demo.sh
 
+## e2e: real Telegraf (pinned, .tools/) + real InfluxDB 1.x + the simulator; checks the six e2e guarantees
+e2e:
+	./scripts/install-telegraf.sh
+	./scripts/install-influxdb.sh
+	E2E_TELEGRAF=$(TOOLS)/telegraf $(GO) test -tags e2e -count=1 -timeout 15m -v ./e2e/
+
 clean:
 	rm -rf $(BIN)

@@ -1,0 +1,134 @@
+package nbusim
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// jobSort is the order requested with sort=: a key and a direction.
+type jobSort struct {
+	key  string // "jobId" (also used for startTime: submit is monotonic in id), "endTime", "lastUpdateTime"
+	desc bool
+	raw  string
+}
+
+func (o jobSort) byID() bool { return o.key == "jobId" }
+
+// parseJobSort reads sort= (only the first key decides: the others could only
+// break ties, and ids are unique).
+func parseJobSort(raw string) (jobSort, error) {
+	if raw == "" {
+		return jobSort{key: "jobId", desc: true, raw: "-startTime"}, nil // documented default: -startTime
+	}
+	first, _, _ := strings.Cut(raw, ",")
+	first = strings.TrimSpace(first)
+	o := jobSort{raw: raw}
+	if strings.HasPrefix(first, "-") {
+		o.desc, first = true, first[1:]
+	}
+	switch first {
+	case "jobId", "startTime":
+		o.key = "jobId"
+	case "endTime", "lastUpdateTime":
+		o.key = first
+	default:
+		return o, fmt.Errorf("sorting on %q is not supported (supported: jobId, startTime, endTime, lastUpdateTime)", first)
+	}
+	return o, nil
+}
+
+// parseLimit reads page[limit]: default def, 0..max.
+func parseLimit(q url.Values, def, maxLimit int) (int, error) {
+	raw := q.Get("page[limit]")
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("page[limit] must be a non-negative integer, got %q", raw)
+	}
+	if n > maxLimit {
+		return 0, fmt.Errorf("page[limit] %d exceeds the maximum of %d", n, maxLimit)
+	}
+	return n, nil
+}
+
+func parseOffset(q url.Values) (int, error) {
+	raw := q.Get("page[offset]")
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("page[offset] must be a non-negative integer, got %q", raw)
+	}
+	return n, nil
+}
+
+// jobIDRange narrows the ids worth scanning for filter f at time now: jobId
+// bounds directly, and time bounds through the submit-time monotonicity
+// (every time of a job lies in [submit, submit+maxLife]).
+func (s *Simulator) jobIDRange(f *Filter, now int64) (lo, hi int64) {
+	m := s.jobs
+	lo, hi = 1, m.maxIDAt(now)
+	if f == nil {
+		return lo, hi
+	}
+	if a, b, ok := f.Int64Bounds("jobId"); ok {
+		lo, hi = max(lo, a), min(hi, b)
+	}
+	for _, attr := range [...]string{"startTime", "activeTryStartTime", "lastUpdateTime", "endTime"} {
+		tlo, thi, ok := f.TimeBounds(attr)
+		if !ok {
+			continue
+		}
+		if !tlo.IsZero() {
+			lo = max(lo, m.firstIDFrom(tlo.UnixMilli()-m.maxLifeMs))
+		}
+		// endTime of unfinished jobs is the epoch: an upper bound says nothing.
+		if !thi.IsZero() && attr != "endTime" {
+			hi = min(hi, m.maxIDAt(thi.UnixMilli()))
+		}
+	}
+	return lo, hi
+}
+
+// jobCursor is the position of a job in a sort order: the id for id orders,
+// "<ms>:<id>" for time orders.
+func jobCursor(o jobSort, v *jobView) string {
+	if o.byID() {
+		return strconv.FormatInt(v.id, 10)
+	}
+	return strconv.FormatInt(sortKey(o, v), 10) + ":" + strconv.FormatInt(v.id, 10)
+}
+
+func sortKey(o jobSort, v *jobView) int64 {
+	if o.key == "endTime" {
+		return v.viewEndMs
+	}
+	return v.lastUpdateMs
+}
+
+// parseJobCursor decodes a cursor made by jobCursor.
+func parseJobCursor(o jobSort, raw string) (key, id int64, err error) {
+	if o.byID() {
+		id, err = strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("invalid cursor %q", raw)
+		}
+		return 0, id, nil
+	}
+	k, i, ok := strings.Cut(raw, ":")
+	if !ok {
+		return 0, 0, fmt.Errorf("invalid cursor %q for sort %s", raw, o.raw)
+	}
+	if key, err = strconv.ParseInt(k, 10, 64); err == nil {
+		id, err = strconv.ParseInt(i, 10, 64)
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("invalid cursor %q", raw)
+	}
+	return key, id, nil
+}

@@ -124,36 +124,35 @@ func (m *jobModel) family(id int64) (kind jobKind, parent int64, k int64) {
 
 // jobPlan is everything about a job that does not depend on the clock.
 type jobPlan struct {
-	id, parentID     int64
-	kind             jobKind
-	childCount       int64
-	jobType          string
-	subType          string
-	policy           *policyDef
-	client           string
-	schedule         scheduleDef
-	mediaServer      string
-	stu, srcSTU      string
-	submitMs         int64
-	activeMs         int64 // start of the active phase
-	endMs            int64 // DONE from here on
-	pauseFrom        int64 // special state window [pauseFrom, pauseTo), 0 = none
-	pauseTo          int64
-	pauseState       string
-	finalStatus      int64
-	totalKB          int64
-	files            int64
-	dedupRatio       float64
-	kbAsFloat        bool // send KB counters as JSON floats (52428800.0), as some servers do
-	queueReason      int64
-	retentionLevel   int64
-	priority         int64
-	streamNumber     int64
-	copyNumber       int64
-	backupTimeSec    int64 // backup id epoch (duplicates refer to an older backup)
-	activeProcessID  int64
-	compression      int64
-	completedFailure bool
+	id, parentID    int64
+	kind            jobKind
+	childCount      int64
+	jobType         string
+	subType         string
+	policy          *policyDef
+	client          string
+	schedule        scheduleDef
+	mediaServer     string
+	stu, srcSTU     string
+	submitMs        int64
+	activeMs        int64 // start of the active phase
+	endMs           int64 // DONE from here on
+	pauseFrom       int64 // special state window [pauseFrom, pauseTo), 0 = none
+	pauseTo         int64
+	pauseState      string
+	finalStatus     int64
+	totalKB         int64
+	files           int64
+	dedupRatio      float64
+	kbAsFloat       bool // send KB counters as JSON floats (52428800.0), as some servers do
+	queueReason     int64
+	retentionLevel  int64
+	priority        int64
+	streamNumber    int64
+	copyNumber      int64
+	backupTimeSec   int64 // backup id epoch (duplicates refer to an older backup)
+	activeProcessID int64
+	compression     int64
 }
 
 var failureStatuses = []int64{58, 84, 96, 150, 196, 2074, 13, 50}
@@ -312,7 +311,7 @@ func (m *jobModel) planVolume(p *jobPlan) {
 	// log-uniform from 1 MiB to 4 TiB (in KB): a few jobs pass 2^31 KB.
 	u := unit(m.h(id, 18))
 	p.totalKB = int64(math.Exp(math.Log(1024) + u*(math.Log(4*1024*1024*1024)-math.Log(1024))))
-	p.files = 1 + p.totalKB/int64(between(m.h(id, 19), 64, 4096))
+	p.files = 1 + p.totalKB/between(m.h(id, 19), 64, 4096)
 	p.dedupRatio = float64(between(m.h(id, 20), 0, 990)) / 10
 	p.kbAsFloat = m.h(id, 21)%20 == 0
 	p.retentionLevel = [...]int64{0, 1, 3, 9}[m.h(id, 22)%4]

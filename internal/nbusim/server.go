@@ -102,29 +102,29 @@ func (s *Simulator) negotiate(w http.ResponseWriter, r *http.Request) (apiVersio
 
 // servePublic answers the endpoints that need no authentication.
 func (s *Simulator) servePublic(w http.ResponseWriter, r *request) bool {
-	switch {
-	case r.rel == "/ping" || r.rel == "/security/ping":
+	switch r.rel {
+	case "/ping", "/security/ping":
 		if !s.requireMethod(w, r, http.MethodGet) {
 			return true
 		}
 		w.Header().Set("X-NetBackup-API-Version", s.apiVersion.String())
 		writeBody(w, "text/vnd.netbackup+plain;version="+r.version.String(), http.StatusOK,
 			[]byte(strconv.FormatInt(s.nowMs(), 10)))
-	case r.rel == "/security/serverinfo":
+	case "/security/serverinfo":
 		if s.requireMethod(w, r, http.MethodGet) {
 			s.writeJSON(w, r.version, http.StatusOK, s.serverInfo())
 		}
-	case r.rel == "/security/servertime":
+	case "/security/servertime":
 		if s.requireMethod(w, r, http.MethodGet) {
 			s.writeJSON(w, r.version, http.StatusOK, map[string]any{
 				"serverTime": s.nowMs(), "timeZoneName": "Coordinated Universal Time", "timeZoneId": "UTC",
 			})
 		}
-	case r.rel == "/security/cacert":
+	case "/security/cacert":
 		if s.requireMethod(w, r, http.MethodGet) {
 			s.writeJSON(w, r.version, http.StatusOK, s.caCert())
 		}
-	case r.rel == "/login":
+	case "/login":
 		if s.requireMethod(w, r, http.MethodPost) {
 			s.handleLogin(w, r)
 		}

@@ -1,0 +1,245 @@
+package netbackup
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/influxdata/telegraf"
+)
+
+// The alerts collector counts NetBackup alerts (GET /manage/alerts, offset
+// paging) per severity and category: those created within alert_lookback
+// (count) and those first seen by this gather (new_count). With
+// alert_events, each new alert also becomes one netbackup_alert point,
+// stamped with its creation time.
+//
+// "New" follows the server's clock, not ours: the state keeps the newest
+// createdDateTime seen and the ids of the alerts created at that very
+// instant, so an alert is new exactly once, also across a restart when
+// state_file is set. Without a saved state the first gather only sets that
+// baseline (new_count 0, no events): a restart without a state file must
+// not replay a whole lookback window of events. Alerts created while the
+// plugin was down for longer than alert_lookback are never fetched.
+
+const (
+	alertsPath      = "/manage/alerts"
+	alertsPageLimit = 100 // the document states no maximum; 100 is safe
+)
+
+// alertKey identifies one netbackup_alerts series.
+type alertKey struct {
+	severity, category string
+}
+
+// defaultAlertKeys are always reported, so that "no ERROR alert" is a 0 and
+// not a missing series. JOB is the only category the document lists.
+var defaultAlertKeys = []alertKey{{"ERROR", "JOB"}, {"WARNING", "JOB"}, {"INFO", "JOB"}}
+
+type alertCounts struct {
+	count, newCount int64
+}
+
+// alertsState is what survives a restart.
+type alertsState struct {
+	Newest      time.Time `json:"newest"`
+	IDsAtNewest []string  `json:"ids_at_newest"`
+}
+
+// isNew tells whether an alert created at t with id comes after the state.
+func (s *alertsState) isNew(id string, t time.Time) bool {
+	return t.After(s.Newest) || (t.Equal(s.Newest) && !slices.Contains(s.IDsAtNewest, id))
+}
+
+// observe moves the state forward past the alert.
+func (s *alertsState) observe(id string, t time.Time) {
+	switch {
+	case t.After(s.Newest):
+		s.Newest = t
+		s.IDsAtNewest = []string{id}
+	case t.Equal(s.Newest) && !slices.Contains(s.IDsAtNewest, id):
+		s.IDsAtNewest = append(s.IDsAtNewest, id)
+	}
+}
+
+type alertsCollector struct {
+	srv      *server
+	log      telegraf.Logger
+	lookback time.Duration
+	events   bool
+	missing  missingEndpoint
+
+	mu       sync.Mutex
+	baseline bool // state holds what earlier gathers saw
+	state    alertsState
+	reported map[alertKey]bool
+}
+
+func init() {
+	registerCollector("alerts", func(p *NetBackup, srv *server) (collector, error) {
+		c := &alertsCollector{
+			srv:      srv,
+			log:      p.Log,
+			lookback: time.Duration(p.AlertLookback),
+			events:   p.AlertEvents,
+			reported: make(map[alertKey]bool),
+		}
+		for _, key := range defaultAlertKeys {
+			c.reported[key] = true
+		}
+		return c, nil
+	})
+}
+
+// alertEvent is one new alert waiting to be emitted.
+type alertEvent struct {
+	id string
+	a  alertAttributes
+}
+
+func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+
+	start := serverNow(c.srv).Add(-c.lookback)
+	query := url.Values{
+		"filter": {"createdDateTime ge " + odataTime(start)},
+		"sort":   {"createdDateTime"},
+	}
+	counts := make(map[alertKey]*alertCounts)
+	next := alertsState{Newest: c.state.Newest, IDsAtNewest: slices.Clone(c.state.IDsAtNewest)}
+	var events []alertEvent
+	// Offset pages of a list that grows at its head (newest first) can
+	// repeat an item at a page boundary: each id counts once.
+	seen := make(map[string]bool)
+	for item, err := range offsetItems[alertAttributes](ctx, c.srv.client, alertsPath, query, alertsPageLimit) {
+		if err != nil {
+			if c.missing.skip(c.log, err, "alerts", c.srv, alertsPath) {
+				return nil
+			}
+			// Nothing is emitted and the state stays: the next gather
+			// counts these alerts as new again, once.
+			return fmt.Errorf("alerts: %w", err)
+		}
+		if seen[item.ID] {
+			continue
+		}
+		seen[item.ID] = true
+		a := item.Attributes
+		key := alertKey{severity: a.Severity, category: a.Category}
+		cnt := counts[key]
+		if cnt == nil {
+			cnt = &alertCounts{}
+			counts[key] = cnt
+		}
+		cnt.count++
+		created := a.CreatedDateTime.Time
+		if created.IsZero() {
+			continue // without a creation time it cannot be told new once
+		}
+		if c.baseline && c.state.isNew(item.ID, created) {
+			cnt.newCount++
+			if c.events {
+				events = append(events, alertEvent{id: item.ID, a: a})
+			}
+		}
+		next.observe(item.ID, created)
+	}
+	c.state = next
+	c.baseline = true
+	c.emitCounts(acc, counts)
+	for _, e := range events {
+		acc.AddFields("netbackup_alert", alertEventFields(e), alertEventTags(c.srv.source, e.a), e.a.CreatedDateTime.Time)
+	}
+	return nil
+}
+
+func (c *alertsCollector) emitCounts(acc telegraf.Accumulator, counts map[alertKey]*alertCounts) {
+	for key := range counts {
+		c.reported[key] = true
+	}
+	keys := make([]alertKey, 0, len(c.reported))
+	for key := range c.reported {
+		keys = append(keys, key)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].severity != keys[j].severity {
+			return keys[i].severity < keys[j].severity
+		}
+		return keys[i].category < keys[j].category
+	})
+	for _, key := range keys {
+		cnt := counts[key]
+		if cnt == nil {
+			cnt = &alertCounts{}
+		}
+		acc.AddFields("netbackup_alerts",
+			map[string]interface{}{"count": cnt.count, "new_count": cnt.newCount},
+			map[string]string{"source": c.srv.source, "severity": key.severity, "category": key.category})
+	}
+}
+
+func alertEventTags(source string, a alertAttributes) map[string]string {
+	tags := map[string]string{"source": source}
+	for name, value := range map[string]string{
+		"severity": a.Severity, "category": a.Category, "sub_category": a.SubCategory, "context": a.Context,
+	} {
+		if value != "" {
+			tags[name] = value
+		}
+	}
+	return tags
+}
+
+func alertEventFields(e alertEvent) map[string]interface{} {
+	fields := map[string]interface{}{"alert_id": e.id, "title": e.a.Title}
+	if e.a.Description != "" {
+		fields["description"] = e.a.Description
+	}
+	if v, err := strconv.ParseInt(e.a.Params["jobId"], 10, 64); err == nil {
+		fields["job_id"] = v
+	}
+	if v, err := strconv.ParseInt(e.a.Params["status"], 10, 64); err == nil {
+		fields["status_code"] = v
+	}
+	if v := e.a.Params["clientName"]; v != "" {
+		fields["client"] = v
+	}
+	if v := e.a.Params["policyName"]; v != "" {
+		fields["policy_name"] = v
+	}
+	return fields
+}
+
+// loadState restores the newest alert seen by an earlier process.
+func (c *alertsCollector) loadState(data json.RawMessage) error {
+	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return nil
+	}
+	var s alertsState
+	if err := json.Unmarshal(data, &s); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.state = s
+	c.baseline = true
+	return nil
+}
+
+// saveState returns null until a gather has set the baseline.
+func (c *alertsCollector) saveState() (json.RawMessage, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.baseline {
+		return json.RawMessage("null"), nil
+	}
+	return json.Marshal(c.state)
+}

@@ -1,0 +1,190 @@
+package netbackup
+
+import (
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/influxdata/telegraf"
+	"github.com/influxdata/telegraf/config"
+	"github.com/influxdata/telegraf/testutil"
+	"github.com/stretchr/testify/require"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+)
+
+// storageFixture reads testdata/storage/<name>.
+func storageFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "storage", name))
+	require.NoError(t, err)
+	return data
+}
+
+// storageFixtureItems decodes the data array of a vendor-shaped fixture page.
+func storageFixtureItems[A any](t testing.TB, name string) []resource[A] {
+	t.Helper()
+	var page struct {
+		Data []resource[A] `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal(storageFixture(t, name), &page))
+	require.NotEmpty(t, page.Data)
+	return page.Data
+}
+
+// storageSeq yields items, then err if not nil: a stand-in for a paginated list.
+func storageSeq[A any](items []resource[A], err error) iter.Seq2[resource[A], error] {
+	return func(yield func(resource[A], error) bool) {
+		for _, it := range items {
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err != nil {
+			var zero resource[A]
+			yield(zero, err)
+		}
+	}
+}
+
+// storageInfoLines returns the I! messages a CaptureLogger received.
+func storageInfoLines(log *testutil.CaptureLogger) []string {
+	var lines []string
+	for _, m := range log.Messages() {
+		if m.Level == testutil.LevelInfo {
+			lines = append(lines, m.Text)
+		}
+	}
+	return lines
+}
+
+// storageServe serves handler over TLS on loopback; it returns the server and
+// a PEM file with its certificate, for tls_ca.
+func storageServe(t testing.TB, handler http.Handler) (*httptest.Server, string) {
+	t.Helper()
+	ts := httptest.NewTLSServer(handler)
+	t.Cleanup(ts.Close)
+	caPath := filepath.Join(t.TempDir(), "ca.pem")
+	block := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
+	require.NoError(t, os.WriteFile(caPath, block, 0o600))
+	return ts, caPath
+}
+
+// storageSim starts the simulator (API key "k") behind TLS.
+func storageSim(t testing.TB, cfg nbusim.Config) (*nbusim.Simulator, *httptest.Server, string) {
+	t.Helper()
+	cfg.APIKey = "k"
+	sim, err := nbusim.New(cfg)
+	require.NoError(t, err)
+	ts, caPath := storageServe(t, sim)
+	return sim, ts, caPath
+}
+
+// storagePlugin builds and initialises a plugin reading ts with the given
+// collectors; retries are short so that failure tests stay quick.
+func storagePlugin(t testing.TB, ts *httptest.Server, caPath string, log telegraf.Logger, collectors ...string) *NetBackup {
+	t.Helper()
+	p := New()
+	p.Servers = []string{ts.URL}
+	p.APIKey = config.NewSecret([]byte("k"))
+	p.Log = log
+	p.TLSCA = caPath
+	p.Collect = collectors
+	p.RetryCount = 1
+	p.RetryWaitTime = config.Duration(time.Millisecond)
+	p.RetryMaxWaitTime = config.Duration(2 * time.Millisecond)
+	require.NoError(t, p.Init())
+	return p
+}
+
+// storageGather runs one gather.
+func storageGather(t testing.TB, p *NetBackup) *testutil.Accumulator {
+	t.Helper()
+	var acc testutil.Accumulator
+	require.NoError(t, p.GatherContext(t.Context(), &acc))
+	return &acc
+}
+
+// storageMetrics returns the metrics of one measurement.
+func storageMetrics(acc *testutil.Accumulator, measurement string) []telegraf.Metric {
+	var out []telegraf.Metric
+	for _, m := range acc.GetTelegrafMetrics() {
+		if m.Name() == measurement {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// storageRequestsTo returns the simulator's log of requests to path.
+func storageRequestsTo(sim *nbusim.Simulator, path string) []nbusim.RequestRecord {
+	var out []nbusim.RequestRecord
+	for _, r := range sim.Requests() {
+		if r.Path == "/netbackup"+path || r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// storageSimItem is one item of a simulator list, decoded into the
+// simulator's own attribute types (not the plugin's): what the simulator
+// holds, to compare with what the plugin emitted.
+type storageSimItem[T any] struct {
+	ID            string `json:"id"`
+	Attributes    T      `json:"attributes"`
+	Relationships struct {
+		DiskPool struct {
+			Data struct {
+				ID string `json:"id"`
+			} `json:"data"`
+		} `json:"diskPool"`
+	} `json:"relationships"`
+}
+
+// storageSimDataset reads a whole offset-paged list straight from the
+// simulator's handler (no TLS, no plugin client): the dataset as the
+// simulator has it. Stand-in for sim.StorageUnitsData()/DiskPoolsData(),
+// which the simulator does not offer yet.
+func storageSimDataset[T any](t testing.TB, sim *nbusim.Simulator, path string, limit int) []storageSimItem[T] {
+	t.Helper()
+	var all []storageSimItem[T]
+	for offset := 0; ; offset += limit {
+		req := httptest.NewRequest(http.MethodGet,
+			fmt.Sprintf("https://sim/netbackup%s?page%%5Blimit%%5D=%d&page%%5Boffset%%5D=%d", path, limit, offset), nil)
+		req.Header.Set("Authorization", "k")
+		rec := httptest.NewRecorder()
+		sim.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		var page struct {
+			Data []storageSimItem[T] `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &page))
+		all = append(all, page.Data...)
+		if len(page.Data) < limit {
+			return all
+		}
+	}
+}
+
+// storageBySeries maps each metric's series (measurement and tags) to its
+// fields; a series present twice fails the test. Comparing maps is much
+// faster than a sorted diff of thousands of metrics.
+func storageBySeries(t testing.TB, metrics []telegraf.Metric) map[string]map[string]interface{} {
+	t.Helper()
+	out := make(map[string]map[string]interface{}, len(metrics))
+	for _, m := range metrics {
+		key := m.Name() + fmt.Sprint(m.Tags())
+		_, dup := out[key]
+		require.False(t, dup, "series %s reported twice", key)
+		out[key] = m.Fields()
+	}
+	return out
+}

@@ -1,0 +1,164 @@
+package netbackup
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// drivePoint builds netbackup_drive. Enum comparisons accept the documented
+// prefixed values (DRIVE_STATUS_UP, PATH_STATUS_DOWN) and the bare ones.
+func drivePoint(source string, r resource[driveAttributes]) storagePoint {
+	a := r.Attributes
+	name := r.ID
+	if name == "" && len(a.DevicePaths) > 0 {
+		name = a.DevicePaths[0].DriveName
+	}
+	tags := map[string]string{"source": source}
+	storageSetTag(tags, "drive", name)
+	storageSetTag(tags, "drive_type", a.DriveType)
+	storageSetTag(tags, "robot_type", a.RobotType)
+	if a.RobotNumber.Set {
+		tags["robot_number"] = strconv.FormatInt(a.RobotNumber.V, 10)
+	}
+	storageSetTag(tags, "status", storageStateTag(a.DriveStatus))
+
+	fields := make(map[string]interface{}, 3)
+	if a.DriveStatus != "" {
+		fields["up"] = storageUpValue(a.DriveStatus, "DRIVE_STATUS_UP", "UP")
+	}
+	if a.Enabled.Set {
+		fields["enabled"] = storageBoolInt(a.Enabled.V)
+	}
+	if a.DevicePaths != nil {
+		var down int64
+		for _, p := range a.DevicePaths {
+			if storageEnumIs(p.PathStatus, "PATH_STATUS_DOWN", "DOWN") {
+				down++
+			}
+		}
+		fields["paths_down"] = down
+	}
+	return storagePoint{measurement: "netbackup_drive", tags: tags, fields: fields}
+}
+
+func storageBoolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Tape media status classes, in order of precedence: a medium counts once,
+// in the first class that applies.
+const (
+	tapeStatusCleaning  = "cleaning"  // a cleaning tape (media type *_CLN)
+	tapeStatusFrozen    = "frozen"    // FROZEN flag
+	tapeStatusSuspended = "suspended" // SUSPENDED flag
+	tapeStatusFull      = "full"      // FULL flag
+	tapeStatusActive    = "active"    // ACTIVE flag: assigned, being written
+	tapeStatusScratch   = "scratch"   // in a scratch pool, or no flag: unassigned, available for new backups
+	tapeStatusOther     = "other"     // only flags outside the above (IMPORTED, WORM, ...)
+)
+
+// tapeMediaStatusClass classifies one medium. mediaStatus combines flags
+// ("ACTIVE MULTIPLEXED"); separators other than blanks are tolerated. A
+// medium in a scratch pool (a pool whose name contains "scratch") is
+// unassigned by definition: it counts as scratch unless frozen or suspended,
+// whatever other flag it carries.
+func tapeMediaStatusClass(mediaType, mediaStatus, volumePool string) string {
+	if strings.HasSuffix(strings.ToUpper(strings.TrimSpace(mediaType)), "_CLN") {
+		return tapeStatusCleaning
+	}
+	flags := strings.FieldsFunc(strings.ToUpper(mediaStatus), func(r rune) bool {
+		return r == ' ' || r == ',' || r == '|' || r == ';' || r == '+' || r == '\t'
+	})
+	has := func(flag string) bool {
+		for _, f := range flags {
+			if f == flag {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("FROZEN"):
+		return tapeStatusFrozen
+	case has("SUSPENDED"):
+		return tapeStatusSuspended
+	case strings.Contains(strings.ToLower(volumePool), "scratch"):
+		return tapeStatusScratch
+	case has("FULL"):
+		return tapeStatusFull
+	case has("ACTIVE"):
+		return tapeStatusActive
+	}
+	for _, f := range flags {
+		if f != "NONE" && f != "AVAILABLE" && f != "SCRATCH" {
+			return tapeStatusOther
+		}
+	}
+	return tapeStatusScratch
+}
+
+type tapeMediaKey struct {
+	volumePool, mediaType, status string
+}
+
+type tapeMediaCount struct {
+	count, bytes int64
+}
+
+// tapeMediaTally aggregates tape media per volume pool, media type and status
+// class: a library may hold tens of thousands of tapes, so only the counts are
+// kept, never the media.
+type tapeMediaTally map[tapeMediaKey]*tapeMediaCount
+
+func (t tapeMediaTally) add(r resource[tapeMediaAttributes]) {
+	a := r.Attributes
+	key := tapeMediaKey{
+		volumePool: strings.TrimSpace(a.VolumePool),
+		mediaType:  strings.TrimSpace(a.MediaType),
+		status:     tapeMediaStatusClass(a.MediaType, a.MediaStatus, a.VolumePool),
+	}
+	c := t[key]
+	if c == nil {
+		c = &tapeMediaCount{}
+		t[key] = c
+	}
+	c.count++
+	if a.KiloBytes.Set && a.KiloBytes.V > 0 {
+		c.bytes += a.KiloBytes.V * 1024
+	}
+}
+
+// points returns netbackup_tape_media, sorted for stable output.
+func (t tapeMediaTally) points(source string) []storagePoint {
+	keys := make([]tapeMediaKey, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.volumePool != b.volumePool {
+			return a.volumePool < b.volumePool
+		}
+		if a.mediaType != b.mediaType {
+			return a.mediaType < b.mediaType
+		}
+		return a.status < b.status
+	})
+	points := make([]storagePoint, 0, len(keys))
+	for _, k := range keys {
+		c := t[k]
+		tags := map[string]string{"source": source, "status": k.status}
+		storageSetTag(tags, "volume_pool", k.volumePool)
+		storageSetTag(tags, "media_type", k.mediaType)
+		points = append(points, storagePoint{
+			measurement: "netbackup_tape_media",
+			tags:        tags,
+			fields:      map[string]interface{}{"count": c.count, "bytes": c.bytes},
+		})
+	}
+	return points
+}

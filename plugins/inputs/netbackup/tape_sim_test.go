@@ -1,0 +1,140 @@
+package netbackup
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/influxdata/telegraf/testutil"
+	"github.com/stretchr/testify/require"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+)
+
+// NetBackup 11.0 has tape media: every medium is counted once, over cursor
+// pages of 100; drives are read over offset pages of 100.
+func TestTapeCollectorWithTapeMedia(t *testing.T) {
+	sim, ts, ca := storageSim(t, nbusim.Config{Release: "11.0", Drives: 130, TapeMedia: 250})
+	p := storagePlugin(t, ts, ca, testutil.Logger{}, "tape")
+	acc := storageGather(t, p)
+	require.Empty(t, acc.Errors)
+
+	drives := storageMetrics(acc, "netbackup_drive")
+	require.Len(t, drives, 130)
+	var drivesDown int
+	for _, m := range drives {
+		if m.Tags()["status"] == "DRIVE_STATUS_DOWN" {
+			drivesDown++
+			require.Equal(t, int64(0), m.Fields()["up"])
+			require.Equal(t, int64(1), m.Fields()["paths_down"])
+		}
+	}
+	require.Positive(t, drivesDown)
+	require.Len(t, storageRequestsTo(sim, drivesPath), 2)
+
+	var total int64
+	statuses := make(map[string]bool)
+	for _, m := range storageMetrics(acc, "netbackup_tape_media") {
+		total += m.Fields()["count"].(int64)
+		statuses[m.Tags()["status"]] = true
+		require.NotEmpty(t, m.Tags()["volume_pool"])
+		require.NotEmpty(t, m.Tags()["media_type"])
+	}
+	require.Equal(t, int64(250), total)
+	for _, s := range []string{"active", "full", "frozen", "suspended", "scratch"} {
+		require.True(t, statuses[s], "status %s missing in %v", s, statuses)
+	}
+	mediaRequests := storageRequestsTo(sim, tapeMediaPath)
+	require.Len(t, mediaRequests, 3)
+	for i, r := range mediaRequests {
+		require.Contains(t, r.RawQuery, "page%5Blimit%5D=100")
+		require.Equal(t, i > 0, strings.Contains(r.RawQuery, "page%5Bafter%5D="), r.RawQuery)
+	}
+}
+
+// NetBackup 10.3 (API 10.0) has no tape media API: no request, no error, one
+// informative line however many gathers; drives still reported.
+func TestTapeCollectorWithoutTapeMedia(t *testing.T) {
+	sim, ts, ca := storageSim(t, nbusim.Config{Release: "10.3", Drives: 5})
+	log := &testutil.CaptureLogger{}
+	p := storagePlugin(t, ts, ca, log, "tape")
+	for range 3 {
+		acc := storageGather(t, p)
+		require.Empty(t, acc.Errors)
+		require.Len(t, storageMetrics(acc, "netbackup_drive"), 5)
+		require.Empty(t, storageMetrics(acc, "netbackup_tape_media"))
+	}
+	require.Empty(t, storageRequestsTo(sim, tapeMediaPath))
+	var notes []string
+	for _, line := range storageInfoLines(log) {
+		if strings.Contains(line, "tape media") {
+			notes = append(notes, line)
+		}
+	}
+	require.Len(t, notes, 1, "%q", notes)
+	require.Contains(t, notes[0], "10.0")
+}
+
+// A server whose version says nothing useful but answers 404: treated as
+// "not available", once, not as an error per gather.
+func TestTapeCollectorTapeMedia404(t *testing.T) {
+	sim, ts, ca := storageSim(t, nbusim.Config{Release: "11.0", Drives: 2})
+	sim.AddFault(nbusim.Fault{PathPrefix: tapeMediaPath, Kind: nbusim.FaultStatus, Status: http.StatusNotFound})
+	log := &testutil.CaptureLogger{}
+	p := storagePlugin(t, ts, ca, log, "tape")
+	for range 2 {
+		acc := storageGather(t, p)
+		require.Empty(t, acc.Errors)
+		require.Len(t, storageMetrics(acc, "netbackup_drive"), 2)
+		require.Empty(t, storageMetrics(acc, "netbackup_tape_media"))
+	}
+	var notes int
+	for _, line := range storageInfoLines(log) {
+		if strings.Contains(line, "tape media") && strings.Contains(line, "404") {
+			notes++
+		}
+	}
+	require.Equal(t, 1, notes)
+}
+
+// Tape media read only in part (the second page fails): no counts (they
+// would look like tapes vanishing), one error; drives unaffected.
+func TestTapeCollectorTapeMediaFailure(t *testing.T) {
+	sim, err := nbusim.New(nbusim.Config{APIKey: "k", Release: "11.0", Drives: 3, TapeMedia: 250})
+	require.NoError(t, err)
+	failSecondPage := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, tapeMediaPath) && r.URL.Query().Get("page[after]") != "" {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		sim.ServeHTTP(w, r)
+	})
+	ts, ca := storageServe(t, failSecondPage)
+	p := storagePlugin(t, ts, ca, testutil.Logger{}, "tape")
+	acc := storageGather(t, p)
+	require.Len(t, acc.Errors, 1)
+	require.Contains(t, acc.Errors[0].Error(), "tape media")
+	require.Empty(t, storageMetrics(acc, "netbackup_tape_media"))
+	require.Len(t, storageMetrics(acc, "netbackup_drive"), 3)
+}
+
+func TestMediaServersCollector(t *testing.T) {
+	sim, ts, ca := storageSim(t, nbusim.Config{MediaServers: 7})
+	p := storagePlugin(t, ts, ca, testutil.Logger{}, "media_servers")
+	acc := storageGather(t, p)
+	require.Empty(t, acc.Errors)
+	servers := storageMetrics(acc, "netbackup_media_server")
+	require.Len(t, servers, 7)
+	for _, m := range servers {
+		require.NotEmpty(t, m.Tags()["media_server"])
+		require.NotEmpty(t, m.Tags()["status"])
+		require.Contains(t, []interface{}{int64(0), int64(1)}, m.Fields()["up"])
+	}
+	require.Len(t, storageRequestsTo(sim, mediaServersPath), 1)
+	require.Contains(t, storageRequestsTo(sim, mediaServersPath)[0].RawQuery, "page%5Blimit%5D=500")
+
+	// Denied: one error, then silence.
+	sim.AddFault(nbusim.Fault{PathPrefix: mediaServersPath, Kind: nbusim.FaultStatus, Status: http.StatusForbidden})
+	require.Len(t, storageGather(t, p).Errors, 1)
+	require.Empty(t, storageGather(t, p).Errors)
+}

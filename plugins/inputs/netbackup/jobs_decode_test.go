@@ -1,0 +1,252 @@
+package netbackup
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func jobsReadTestdata(t *testing.T, name string) []jobAttributes {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "jobs", name))
+	require.NoError(t, err)
+	var doc struct {
+		Data []struct {
+			ID         string        `json:"id"`
+			Attributes jobAttributes `json:"attributes"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal(data, &doc))
+	out := make([]jobAttributes, 0, len(doc.Data))
+	for _, item := range doc.Data {
+		out = append(out, item.Attributes)
+	}
+	return out
+}
+
+func TestJobsDecodeVendorShapes(t *testing.T) {
+	ms := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		require.NoError(t, err)
+		return v
+	}
+	tests := []struct {
+		file   string
+		index  int
+		fields map[string]interface{}
+		tags   map[string]string
+		ts     time.Time
+	}{
+		{
+			file: "list_api13.json", index: 0,
+			fields: map[string]interface{}{
+				"job_id": int64(4312), "parent_job_id": int64(4310), "child_count": int64(0), "status": int64(0),
+				"bytes": int64(52428800) * 1024, "files": int64(120345), "attempts": int64(1),
+				"transfer_rate_bytes_per_second": int64(102400 * 1024), "percent_complete": int64(100),
+				"dedup_ratio": 84.5, "elapsed_seconds": int64(525), "queued_seconds": int64(40),
+				"start_time": ms("2024-06-10T06:13:20Z").Unix(),
+			},
+			tags: map[string]string{
+				"source": "nbu", "job_type": "BACKUP", "job_subtype": "SCHEDULED", "policy_type": "STANDARD",
+				"policy_name": "prod-linux", "schedule_type": "FULL", "schedule_name": "weekly-full",
+				"client": "app01.example.com", "status_class": "success", "media_server": "nbu-media01",
+				"storage_unit": "stu-msdp-01",
+			},
+			ts: ms("2024-06-10T06:22:05Z").Add(4312),
+		},
+		{
+			// API 4.0: HH:MM:SS, a second try (no queued_seconds), a
+			// display-style policy type outside the documented enum.
+			file: "list_api4.json", index: 0,
+			fields: map[string]interface{}{
+				"job_id": int64(77), "parent_job_id": int64(0), "status": int64(1),
+				"bytes": int64(2048 * 1024), "files": int64(12), "attempts": int64(2),
+				"transfer_rate_bytes_per_second": int64(300 * 1024), "percent_complete": int64(100),
+				"dedup_ratio": 0.0, "elapsed_seconds": int64(3723),
+				"start_time": ms("2020-01-01T00:00:00Z").Unix(),
+			},
+			tags: map[string]string{
+				"source": "nbu", "job_type": "DBBACKUP", "job_subtype": "IMMEDIATE", "policy_type": "MS-SQL-SERVER",
+				"policy_name": "sql", "schedule_type": "DIFFERENTIAL_INCREMENTAL_BACKUP", "schedule_name": "daily",
+				"client": "db01", "status_class": "partial",
+			},
+			ts: ms("2020-01-01T01:02:03.456Z").Add(77),
+		},
+		{
+			// Floats where integers are documented, numeric strings,
+			// counters beyond 2^31, an unknown enum, an unknown nested
+			// attribute, P1DT2H, a null percentComplete (left out).
+			file: "odd_values.json", index: 0,
+			fields: map[string]interface{}{
+				"job_id": int64(9000000001), "parent_job_id": int64(9000000000), "status": int64(2074),
+				"bytes": int64(52428800) * 1024, "files": int64(3000000000), "attempts": int64(1),
+				"transfer_rate_bytes_per_second": int64(4096 * 1024),
+				"elapsed_seconds":                int64(26 * 3600), "dedup_ratio": 12.5,
+				"start_time": ms("2024-06-10T06:13:20Z").Unix(),
+			},
+			tags: map[string]string{
+				"source": "nbu", "job_type": "SOMETHING_NEW", "policy_type": "NBU-Catalog",
+				"client": "big01", "status_class": "failed",
+			},
+			ts: ms("2024-06-11T08:13:20.5Z").Add(1),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			jobs := jobsReadTestdata(t, tt.file)
+			a := &jobs[tt.index]
+			require.Equal(t, tt.fields, finishedJobFields(a))
+			require.Equal(t, tt.tags, jobTags(a, "nbu", defaultJobTags))
+			require.Equal(t, tt.ts, jobTimestamp(a))
+		})
+	}
+}
+
+func TestJobsDecodeUnfinished(t *testing.T) {
+	jobs := jobsReadTestdata(t, "list_api13.json")
+	active := &jobs[1]
+	require.Equal(t, "ACTIVE", active.State)
+	require.True(t, active.EndTime.IsZero(), "the epoch end time means not finished")
+	require.Equal(t, map[string]interface{}{
+		"job_id": int64(4311), "parent_job_id": int64(0), "bytes": int64(1048576 * 1024),
+		"percent_complete": int64(37), "bytes_remaining": int64(1782579 * 1024),
+		"transfer_rate_bytes_per_second": int64(51200 * 1024), "attempts": int64(1),
+		"elapsed_seconds": int64(125),
+	}, activeJobFields(active))
+	tags := jobTags(active, "nbu", defaultJobTags)
+	require.NotContains(t, tags, "status_class", "an unfinished job has no final status")
+
+	odd := jobsReadTestdata(t, "odd_values.json")
+	queued := &odd[1]
+	require.True(t, queued.StartTime.IsZero())
+	require.False(t, queued.ElapsedTime.Set, "an unreadable duration is left out, not an error")
+	require.Equal(t, map[string]interface{}{
+		"job_id": int64(5), "bytes": int64(0), "bytes_remaining": int64(1000 * 1024), "queue_reason": int64(2),
+	}, activeJobFields(queued))
+}
+
+func TestJobsParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  bool
+	}{
+		{in: "PT5M46S", want: 5*time.Minute + 46*time.Second},
+		{in: "00:05:46", want: 5*time.Minute + 46*time.Second},
+		{in: "P1DT2H", want: 26 * time.Hour},
+		{in: "PT0S", want: 0},
+		{in: "PT1.5S", want: 1500 * time.Millisecond},
+		{in: "P2W", want: 14 * 24 * time.Hour},
+		{in: "123:00:01", want: 123*time.Hour + time.Second},
+		{in: "1:02:03:04", want: 26*time.Hour + 3*time.Minute + 4*time.Second},
+		{in: "05:46", want: 5*time.Minute + 46*time.Second},
+		{in: "346", want: 346 * time.Second},
+		{in: "pt2m", want: 2 * time.Minute},
+		{in: "P", err: true},
+		{in: "PT", err: true},
+		{in: "P1Y", err: true},
+		{in: "P1M", err: true},
+		{in: "1:2:3:4:5", err: true},
+		{in: "aa:bb", err: true},
+		{in: "", err: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseNBUDuration(tt.in)
+			if tt.err {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestJobsFlexNumbers(t *testing.T) {
+	tests := []struct {
+		in    string
+		want  int64
+		isSet bool
+	}{
+		{in: `42`, want: 42, isSet: true},
+		{in: `52428800.0`, want: 52428800, isSet: true},
+		{in: `4294967296`, want: 4294967296, isSet: true},
+		{in: `"17"`, want: 17, isSet: true},
+		{in: `"1.5e3"`, want: 1500, isSet: true},
+		{in: `-1`, want: -1, isSet: true},
+		{in: `null`},
+		{in: `""`},
+		{in: `"n/a"`},
+		{in: `true`},
+		{in: `{"a":1}`},
+		{in: `1e300`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var v flexInt64
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &v))
+			require.Equal(t, flexInt64{V: tt.want, Set: tt.isSet}, v)
+		})
+	}
+	var f flexFloat64
+	require.NoError(t, json.Unmarshal([]byte(`"84.5"`), &f))
+	require.Equal(t, flexFloat64{V: 84.5, Set: true}, f)
+	require.NoError(t, json.Unmarshal([]byte(`null`), &f))
+	require.False(t, f.Set)
+}
+
+func TestJobsTimes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Time
+	}{
+		{in: `"2024-06-10T06:22:05.331Z"`, want: time.Date(2024, 6, 10, 6, 22, 5, 331e6, time.UTC)},
+		{in: `"2024-06-10T06:22:05Z"`, want: time.Date(2024, 6, 10, 6, 22, 5, 0, time.UTC)},
+		{in: `"2024-06-10T08:22:05+02:00"`, want: time.Date(2024, 6, 10, 6, 22, 5, 0, time.UTC)},
+		{in: `"1970-01-01T00:00:00.000Z"`},
+		{in: `"1970-01-01T00:00:00Z"`},
+		{in: `null`},
+		{in: `""`},
+		{in: `"soon"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var v nbuTime
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &v))
+			require.True(t, tt.want.Equal(v.Time), "got %v", v.Time)
+			require.Equal(t, tt.want.IsZero(), v.IsZero())
+		})
+	}
+}
+
+func TestJobsTimestampRule(t *testing.T) {
+	end := time.Date(2024, 6, 10, 6, 22, 5, 123e6, time.UTC)
+	mk := func(id int64) *jobAttributes {
+		return &jobAttributes{JobID: flexInt64{V: id, Set: true}, EndTime: nbuTime{end}}
+	}
+	// Multi-stream children ending in the same millisecond stay apart...
+	seen := make(map[time.Time]int64)
+	for id := int64(1_999_990); id < 2_000_010; id++ {
+		ts := jobTimestamp(mk(id))
+		require.NotContains(t, seen, ts)
+		seen[ts] = id
+		// ...and never leave their millisecond.
+		require.Equal(t, end, ts.Truncate(time.Millisecond))
+	}
+	// The same job always gets the same timestamp.
+	require.Equal(t, jobTimestamp(mk(4312)), jobTimestamp(mk(4312)))
+	require.Equal(t, end.Add(4312), jobTimestamp(mk(4312)))
+}
+
+func TestJobsStatusClass(t *testing.T) {
+	require.Equal(t, "success", statusClass(0))
+	require.Equal(t, "partial", statusClass(1))
+	require.Equal(t, "failed", statusClass(2))
+	require.Equal(t, "failed", statusClass(2074))
+	require.Equal(t, "failed", statusClass(-1))
+}

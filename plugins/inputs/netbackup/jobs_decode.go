@@ -226,7 +226,8 @@ func parseNBUDuration(s string) (time.Duration, error) {
 		}
 		total = v
 	}
-	if total > float64(math.MaxInt64/int64(time.Second)) {
+	// ParseFloat accepts "NaN" and "Inf": neither is a duration.
+	if math.IsNaN(total) || total > float64(math.MaxInt64/int64(time.Second)) {
 		return 0, fmt.Errorf("duration %q out of range", s)
 	}
 	d := time.Duration(total * float64(time.Second))

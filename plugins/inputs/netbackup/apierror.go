@@ -1,0 +1,143 @@
+package netbackup
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+)
+
+// apiError is an HTTP error status that survived the retries. It carries
+// what NetBackup's error envelope said, so that the user sees the
+// NetBackup status code and text, not just "503".
+type apiError struct {
+	Method, Path string
+	Status       int
+	Code         int64    // envelope errorCode (a NetBackup status code), 0 when absent
+	Message      string   // envelope errorMessage, or a description of a non-envelope body
+	Details      []string // envelope errorDetails (or the legacy details)
+	Attempts     int      // HTTP attempts made, retries included
+	Hint         string   // what the user can do about it, may be empty
+}
+
+func (e *apiError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	if e.Code != 0 || e.Message != "" {
+		b.WriteString(" (")
+		if e.Code != 0 {
+			fmt.Fprintf(&b, "errorCode %d", e.Code)
+			if e.Message != "" {
+				b.WriteString(": ")
+			}
+		}
+		b.WriteString(e.Message)
+		if len(e.Details) > 0 {
+			b.WriteString("; details: ")
+			b.WriteString(strings.Join(e.Details, "; "))
+		}
+		b.WriteString(")")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.Hint != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Hint)
+	}
+	return b.String()
+}
+
+// isStatus reports whether err is (or wraps) an apiError with that status.
+func isStatus(err error, status int) bool {
+	var ae *apiError
+	return errors.As(err, &ae) && ae.Status == status
+}
+
+// errorEnvelope is NetBackup's error body. Servers before 10.x send
+// "details" instead of "errorDetails", as an object or a list.
+type errorEnvelope struct {
+	ErrorCode    *int64          `json:"errorCode"`
+	ErrorMessage string          `json:"errorMessage"`
+	ErrorDetails json.RawMessage `json:"errorDetails"`
+	Details      json.RawMessage `json:"details"`
+}
+
+// fillFromBody sets Code, Message and Details from an error body. A body
+// that is not the envelope (a proxy's HTML page) is described with its
+// first bytes, sanitized.
+func (e *apiError) fillFromBody(body []byte) {
+	var env errorEnvelope
+	if err := json.Unmarshal(body, &env); err == nil && (env.ErrorCode != nil || env.ErrorMessage != "") {
+		if env.ErrorCode != nil {
+			e.Code = *env.ErrorCode
+		}
+		e.Message = env.ErrorMessage
+		e.Details = detailStrings(env.ErrorDetails)
+		if len(e.Details) == 0 {
+			e.Details = detailStrings(env.Details)
+		}
+		return
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return
+	}
+	e.Message = fmt.Sprintf("the body is not a NetBackup error envelope: %q", sanitizeSnippet(body))
+}
+
+// detailStrings flattens details given as a string, a list of anything, or
+// an object, into short strings; empty values are dropped.
+func detailStrings(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		list = []json.RawMessage{raw}
+	}
+	var out []string
+	for _, item := range list {
+		var s string
+		if err := json.Unmarshal(item, &s); err != nil {
+			s = string(item)
+		}
+		s = strings.TrimSpace(s)
+		if s == "" || s == "{}" || s == "[]" || s == "null" {
+			continue
+		}
+		out = append(out, sanitizeText(s, 200))
+	}
+	return out
+}
+
+// snippetLength is how much of an unexpected body an error quotes.
+const snippetLength = 100
+
+// sanitizeSnippet is the start of a body, safe to put in a log line:
+// control characters become spaces, runs of white space collapse.
+func sanitizeSnippet(body []byte) string {
+	return sanitizeText(string(body), snippetLength)
+}
+
+func sanitizeText(s string, limit int) string {
+	if len(s) > limit {
+		s = s[:limit]
+	}
+	s = strings.ToValidUTF8(s, "?")
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}

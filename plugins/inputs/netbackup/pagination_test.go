@@ -1,0 +1,242 @@
+package netbackup
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type pagTestAttrs struct {
+	N int `json:"n"`
+}
+
+// pagTestItems renders items from..to-1 as JSON:API resources.
+func pagTestItems(from, to int) string {
+	items := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		items = append(items, fmt.Sprintf(`{"type":"thing","id":"%d","attributes":{"n":%d},"meta":{"page":{"cursor":"c%d"}},
+			"relationships":{"owner":{"data":{"type":"user","id":"u%d"}}}}`, i, i, i, i))
+	}
+	return strings.Join(items, ",")
+}
+
+// pagTestCursorServer serves total items in cursor pages; the cursor is the
+// next index. failAt makes every request for that index fail with 503.
+func pagTestCursorServer(t *testing.T, total, failAt int) (*nbcServer, *[]string) {
+	var mu sync.Mutex
+	var queries []string
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		queries = append(queries, r.URL.RawQuery)
+		mu.Unlock()
+		assert.NotContains(t, r.URL.RawQuery, "[", "names are percent-encoded")
+		q := r.URL.Query()
+		assert.Equal(t, "state eq 'DONE'", q.Get("filter"))
+		limit, err := strconv.Atoi(q.Get("page[limit]"))
+		assert.NoError(t, err)
+		from := 0
+		if after := q.Get("page[after]"); after != "" {
+			from, err = strconv.Atoi(after)
+			assert.NoError(t, err)
+		}
+		if from == failAt {
+			nbcWriteJSON(w, http.StatusServiceUnavailable, nbcEnvelope(8000, "The server is busy."))
+			return
+		}
+		to := min(from+limit, total)
+		next := `"next":"` + strconv.Itoa(to) + `",`
+		if to == total {
+			next = ""
+		}
+		nbcWriteJSON(w, http.StatusOK, `{"data":[`+pagTestItems(from, to)+`],"meta":{"pagination":{`+next+`"limit":`+strconv.Itoa(limit)+`}}}`)
+	})
+	return srv, &queries
+}
+
+func pagTestCollect(seq func(func(resource[pagTestAttrs], error) bool)) ([]int, []error) {
+	var got []int
+	var errs []error
+	for item, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		got = append(got, item.Attributes.N)
+	}
+	return got, errs
+}
+
+func pagTestRange(from, to int) []int {
+	out := make([]int, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+func TestCursorItems_ToTheEnd(t *testing.T) {
+	srv, queries := pagTestCursorServer(t, 23, -1)
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	query := url.Values{"filter": {"state eq 'DONE'"}}
+	got, errs := pagTestCollect(cursorItems[pagTestAttrs](context.Background(), c, "/admin/jobs", query, 5))
+	require.Empty(t, errs)
+	require.Equal(t, pagTestRange(0, 23), got)
+	require.Len(t, *queries, 5)
+	require.Equal(t, "filter=state%20eq%20%27DONE%27&page%5Blimit%5D=5", (*queries)[0])
+	require.Equal(t, "filter=state%20eq%20%27DONE%27&page%5Bafter%5D=5&page%5Blimit%5D=5", (*queries)[1])
+	require.Equal(t, url.Values{"filter": {"state eq 'DONE'"}}, query, "the caller's query is not modified")
+}
+
+func TestCursorItems_FailedPageEndsWithTheError(t *testing.T) {
+	srv, queries := pagTestCursorServer(t, 30, 10)
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	query := url.Values{"filter": {"state eq 'DONE'"}}
+	got, errs := pagTestCollect(cursorItems[pagTestAttrs](context.Background(), c, "/admin/jobs", query, 5))
+	require.Equal(t, pagTestRange(0, 10), got, "the items before the failure stay yielded")
+	require.Len(t, errs, 1)
+	var ae *apiError
+	require.ErrorAs(t, errs[0], &ae)
+	require.Equal(t, http.StatusServiceUnavailable, ae.Status)
+	require.Equal(t, 4, ae.Attempts)
+	require.Len(t, *queries, 2+4, "two pages, then four attempts at the third")
+}
+
+func TestCursorItems_StopsWhenTheCallerStops(t *testing.T) {
+	srv, queries := pagTestCursorServer(t, 100, -1)
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	n := 0
+	for _, err := range cursorItems[pagTestAttrs](context.Background(), c, "/admin/jobs", url.Values{"filter": {"state eq 'DONE'"}}, 10) {
+		require.NoError(t, err)
+		n++
+		if n == 12 {
+			break
+		}
+	}
+	require.Len(t, *queries, 2, "no page is fetched after the caller stopped")
+}
+
+func TestCursorItems_RepeatedCursorStops(t *testing.T) {
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		nbcWriteJSON(w, http.StatusOK, `{"data":[`+pagTestItems(0, 2)+`],"meta":{"pagination":{"next":"same"}}}`)
+	})
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	got, errs := pagTestCollect(cursorItems[pagTestAttrs](context.Background(), c, "/x", nil, 2))
+	require.Empty(t, errs)
+	require.Len(t, got, 4)
+	require.Equal(t, int64(2), srv.requests.Load())
+}
+
+// pagTestOffsetServer serves total items in offset pages with NetBackup's
+// meta.pagination (offsets), capping page[limit] at maxLimit like a server
+// with a page size limit.
+func pagTestOffsetServer(t *testing.T, total, maxLimit, failAt int) *nbcServer {
+	return newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		assert.Contains(t, r.URL.RawQuery, "page%5Boffset%5D=")
+		q := r.URL.Query()
+		offset, err := strconv.Atoi(q.Get("page[offset]"))
+		assert.NoError(t, err)
+		limit, err := strconv.Atoi(q.Get("page[limit]"))
+		assert.NoError(t, err)
+		if offset == failAt {
+			nbcWriteJSON(w, http.StatusBadGateway, "<html>bad gateway</html>")
+			return
+		}
+		limit = min(limit, maxLimit)
+		to := min(offset+limit, total)
+		last := max(0, (total-1)/limit*limit)
+		meta := map[string]any{"count": total, "offset": offset, "limit": limit, "first": 0, "last": last}
+		if to < total {
+			meta["next"] = to
+		}
+		page := map[string]any{"meta": map[string]any{"pagination": meta}}
+		body, err := json.Marshal(page)
+		assert.NoError(t, err)
+		nbcWriteJSON(w, http.StatusOK, `{"data":[`+pagTestItems(offset, to)+`],`+string(body[1:]))
+	})
+}
+
+func TestOffsetItems_ToTheEnd(t *testing.T) {
+	srv := pagTestOffsetServer(t, 47, 100, -1)
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	got, errs := pagTestCollect(offsetItems[pagTestAttrs](context.Background(), c, "/storage/storage-units", nil, 10))
+	require.Empty(t, errs)
+	require.Equal(t, pagTestRange(0, 47), got)
+	require.Equal(t, int64(5), srv.requests.Load())
+}
+
+func TestOffsetItems_ExactMultipleEndsWithoutAnEmptyPage(t *testing.T) {
+	srv := pagTestOffsetServer(t, 30, 100, -1)
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	got, errs := pagTestCollect(offsetItems[pagTestAttrs](context.Background(), c, "/storage/disk-pools", nil, 10))
+	require.Empty(t, errs)
+	require.Equal(t, pagTestRange(0, 30), got)
+	require.Equal(t, int64(3), srv.requests.Load())
+}
+
+func TestOffsetItems_ServerCapsTheLimit(t *testing.T) {
+	srv := pagTestOffsetServer(t, 25, 4, -1)
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	got, errs := pagTestCollect(offsetItems[pagTestAttrs](context.Background(), c, "/storage/disk-pools", nil, 10))
+	require.Empty(t, errs)
+	require.Equal(t, pagTestRange(0, 25), got, "short pages with a next are followed")
+}
+
+func TestOffsetItems_FailedPageEndsWithTheError(t *testing.T) {
+	srv := pagTestOffsetServer(t, 50, 100, 20)
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	got, errs := pagTestCollect(offsetItems[pagTestAttrs](context.Background(), c, "/storage/disk-pools", nil, 10))
+	require.Equal(t, pagTestRange(0, 20), got)
+	require.Len(t, errs, 1)
+	require.True(t, isStatus(errs[0], http.StatusBadGateway))
+	require.Contains(t, errs[0].Error(), "after 4 attempts")
+	require.Equal(t, int64(2+4), srv.requests.Load())
+}
+
+func TestOffsetItems_NoPaginationMetaIsOnePage(t *testing.T) {
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		nbcWriteJSON(w, http.StatusOK, `{"data":[`+pagTestItems(0, 10)+`]}`)
+	})
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	got, errs := pagTestCollect(offsetItems[pagTestAttrs](context.Background(), c, "/licensing/capacity", nil, 10))
+	require.Empty(t, errs)
+	require.Len(t, got, 10)
+	require.Equal(t, int64(1), srv.requests.Load())
+}
+
+func TestResourceDecoding(t *testing.T) {
+	var r resource[pagTestAttrs]
+	require.NoError(t, json.Unmarshal([]byte(pagTestItems(7, 8)), &r))
+	require.Equal(t, "thing", r.Type)
+	require.Equal(t, "7", r.ID)
+	require.Equal(t, 7, r.Attributes.N)
+	require.Equal(t, "c7", r.Meta.Page.Cursor)
+	require.Equal(t, []string{"u7"}, r.Relationships["owner"].ids())
+}
+
+func TestRelationshipIDs(t *testing.T) {
+	tests := map[string][]string{
+		`{"type":"a","id":"1"}`:                         {"1"},
+		`[{"type":"a","id":"1"},{"type":"a","id":"2"}]`: {"1", "2"},
+		`[]`:   {},
+		`null`: nil,
+		``:     nil,
+		`"x"`:  nil,
+	}
+	for data, want := range tests {
+		got := relationship{Data: json.RawMessage(data)}.ids()
+		if len(want) == 0 {
+			require.Empty(t, got, data)
+			continue
+		}
+		require.Equal(t, want, got, data)
+	}
+}

@@ -74,7 +74,9 @@ func (e *apiError) fillFromBody(body []byte) {
 		if env.ErrorCode != nil {
 			e.Code = *env.ErrorCode
 		}
-		e.Message = env.ErrorMessage
+		// The server's text goes into a log line: one line, bounded, so a
+		// server cannot forge log lines or flood the log.
+		e.Message = sanitizeText(env.ErrorMessage, 300)
 		e.Details = detailStrings(env.ErrorDetails)
 		if len(e.Details) == 0 {
 			e.Details = detailStrings(env.Details)
@@ -98,7 +100,11 @@ func detailStrings(raw json.RawMessage) []string {
 		list = []json.RawMessage{raw}
 	}
 	var out []string
-	for _, item := range list {
+	for i, item := range list {
+		if i == maxDetails {
+			out = append(out, fmt.Sprintf("(%d more)", len(list)-maxDetails))
+			break
+		}
 		var s string
 		if err := json.Unmarshal(item, &s); err != nil {
 			s = string(item)
@@ -111,6 +117,9 @@ func detailStrings(raw json.RawMessage) []string {
 	}
 	return out
 }
+
+// maxDetails is how many errorDetails entries an error quotes.
+const maxDetails = 5
 
 // snippetLength is how much of an unexpected body an error quotes.
 const snippetLength = 100

@@ -116,3 +116,11 @@ func TestInit_AppendsNetbackupPath(t *testing.T) {
 		require.Equal(t, want, u.String(), raw)
 	}
 }
+
+// The plugin README shows the sample configuration verbatim (Telegraf's
+// "```toml @sample.conf" convention); scripts/sync-readme-sample.sh copies it.
+func TestSampleConfig_PluginReadmeShowsIt(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	require.Contains(t, string(readme), "```toml @sample.conf\n"+sampleConfig+"```\n")
+}

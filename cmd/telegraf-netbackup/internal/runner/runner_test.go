@@ -95,7 +95,7 @@ func newHarness(t *testing.T, out io.Writer) *harness {
 	plugin := &fakePlugin{stdout: stdout}
 	return &harness{
 		plugin: plugin,
-		runner: &Runner{Plugin: plugin, Output: acc, Log: execdio.NewLogger(logw), StopGrace: 50 * time.Millisecond},
+		runner: &Runner{Plugin: plugin, Output: acc, Log: execdio.NewLogger(logw), StopGrace: 10 * time.Second},
 		stdout: stdout,
 		stderr: stderr,
 	}
@@ -232,6 +232,9 @@ func TestRun_CancelInterruptsRunningGather(t *testing.T) {
 
 func TestRun_GatherIgnoringShutdownIsAbandonedUncommitted(t *testing.T) {
 	h := newHarness(t, nil)
+	// Short, so the test does not wait; the other tests keep a long grace so
+	// that a slow machine never turns a prompt return into an abandonment.
+	h.runner.StopGrace = 50 * time.Millisecond
 	started := make(chan struct{})
 	release := make(chan struct{})
 	defer close(release)

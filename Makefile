@@ -12,7 +12,7 @@ GOLANGCI_LINT_VERSION := v2.15.0
 NBU_OPENAPI_DIR ?= $(abspath $(CURDIR)/../shared/netbackup-openapi)
 export NBU_OPENAPI_DIR
 
-.PHONY: all build test lint demo e2e bench soak fuzz clean sample-config
+.PHONY: all build test lint demo e2e bench fuzz clean sample-config
 
 all: build
 
@@ -46,6 +46,16 @@ e2e:
 	./scripts/install-telegraf.sh
 	./scripts/install-influxdb.sh
 	E2E_TELEGRAF=$(TOOLS)/telegraf $(GO) test -tags e2e -count=1 -timeout 15m -v ./e2e/
+
+## bench: decoding benchmarks, then whole gathers against the in-process simulator
+## (several minutes; BENCH_FLAGS=-quick for the 10k-job smoke set)
+bench:
+	$(GO) test -run '^$$' -bench 'DecodeJobsPage' -benchmem ./plugins/inputs/netbackup
+	$(GO) run ./cmd/netbackup-bench $(BENCH_FLAGS)
+
+## fuzz: every fuzz target for a short time (FUZZTIME, default 10s each)
+fuzz:
+	./scripts/fuzz.sh
 
 clean:
 	rm -rf $(BIN)

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// writeTable prints the results as a markdown table.
+func writeTable(w io.Writer, results []*result, concurrency int) {
+	fmt.Fprintln(w, "| scenario | walker | items | requests | wall | network floor | wall / floor | simulator busy | items/s | allocated | peak heap | CPU | time vs baseline | peak heap vs baseline |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, r := range results {
+		walker := r.walker
+		if walker == "netbackup" {
+			walker = fmt.Sprintf("netbackup (max_concurrency %d)", concurrency)
+		}
+		timeRatio, heapRatio := "", ""
+		if b := r.vsBaseline; b != nil {
+			timeRatio = fmt.Sprintf("%.2f×", r.Wall.Seconds()/b.Wall.Seconds())
+			heapRatio = fmt.Sprintf("%.3f×", float64(r.PeakHeap)/float64(b.PeakHeap))
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %s | %.2f | %s | %.0f | %s | %s | %s | %s | %s |\n",
+			r.scenario, walker, r.items, r.requests, seconds(r.Wall), seconds(r.floor),
+			r.Wall.Seconds()/max(r.floor.Seconds(), 1e-9), seconds(r.simBusy), float64(r.items)/r.Wall.Seconds(),
+			mib(r.Allocated), mib(r.PeakHeap), seconds(r.CPU), timeRatio, heapRatio)
+	}
+	var notes []string
+	for _, r := range results {
+		if r.note != "" {
+			notes = append(notes, fmt.Sprintf("- %s (%s): %s", r.scenario, r.walker, r.note))
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, strings.Join(notes, "\n"))
+	}
+}
+
+func seconds(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func mib(n uint64) string {
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every Go fuzz target of the packages below for a short time, one
+# `go test -fuzz` per target (go test allows one -fuzz target per run), and
+# prints the executions each made. Targets are found with `go test -list`,
+# so new ones are picked up without editing this script.
+#
+#   scripts/fuzz.sh                 # FUZZTIME=8s per target (CI: ~12 targets, < 2 minutes)
+#   FUZZTIME=30s scripts/fuzz.sh    # longer, locally
+#
+# A failure leaves the crashing input in <package>/testdata/fuzz/<FuzzName>/:
+# commit it with the fix, it then runs as a regression seed in `go test`.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+FUZZTIME=${FUZZTIME:-8s}
+PACKAGES=${PACKAGES:-"./plugins/inputs/netbackup ./internal/nbusim"}
+
+summary=()
+failed=0
+for pkg in $PACKAGES; do
+	targets=$($GO test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true)
+	for target in $targets; do
+		echo "== $pkg $target ($FUZZTIME)"
+		log=$(mktemp)
+		if $GO test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" 2>&1 | tee "$log"; then
+			status=ok
+		else
+			status=FAILED
+			failed=1
+		fi
+		# The last progress line holds the total: "fuzz: elapsed: 8s, execs: 123456 (15432/sec), ..."
+		execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+		rm -f "$log"
+		summary+=("$(printf '%-8s %-22s %-28s execs=%s' "$status" "$pkg" "$target" "${execs:-?}")")
+	done
+done
+
+echo
+echo "== fuzz summary (fuzztime $FUZZTIME per target)"
+printf '%s\n' "${summary[@]}"
+exit $failed

@@ -12,7 +12,7 @@ GOLANGCI_LINT_VERSION := v2.15.0
 NBU_OPENAPI_DIR ?= $(abspath $(CURDIR)/../shared/netbackup-openapi)
 export NBU_OPENAPI_DIR
 
-.PHONY: all build test lint demo e2e bench fuzz clean sample-config
+.PHONY: all build test lint demo e2e bench soak fuzz clean sample-config
 
 all: build
 
@@ -53,9 +53,14 @@ bench:
 	$(GO) test -run '^$$' -bench 'DecodeJobsPage' -benchmem ./plugins/inputs/netbackup
 	$(GO) run ./cmd/netbackup-bench $(BENCH_FLAGS)
 
-## fuzz: every fuzz target for a short time (FUZZTIME, default 10s each)
+## soak: the chaos soak, long form (5000 gathers; NBU_SOAK_GATHERS=N overrides)
+soak:
+	$(GO) test -count=1 -timeout 60m -run '^TestChaosSoak$$' -v ./plugins/inputs/netbackup/ -soak
+
+## fuzz: every fuzz target for FUZZTIME each, e.g. make fuzz FUZZTIME=30s
+FUZZTIME ?= 8s
 fuzz:
-	./scripts/fuzz.sh
+	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
 clean:
 	rm -rf $(BIN)

@@ -26,7 +26,15 @@ type authenticator struct {
 	mu      sync.Mutex
 	token   string
 	renewAt time.Time
+	// After the server refused the user name or password, no new login is
+	// tried until refusedUntil: every collector asks for a credential, and
+	// a burst of failed logins can lock the NetBackup account.
+	refusedUntil time.Time
+	refusal      error
 }
+
+// loginRefusalPause is how long a refused login is not tried again.
+const loginRefusalPause = time.Minute
 
 // maxRenewMargin is how long before its expiry a JWT is renewed at most
 // (a tenth of its validity when that is shorter).
@@ -43,6 +51,9 @@ func (a *authenticator) credential(ctx context.Context, c *client) (string, erro
 	defer a.mu.Unlock()
 	if a.token != "" && a.now().Before(a.renewAt) {
 		return a.token, nil
+	}
+	if a.refusal != nil && a.now().Before(a.refusedUntil) {
+		return "", a.refusal
 	}
 	return a.login(ctx, c)
 }
@@ -95,7 +106,12 @@ func (a *authenticator) login(ctx context.Context, c *client) (string, error) {
 		if err == nil {
 			err = fmt.Errorf("unexpected status %d", resp.StatusCode())
 		}
-		return "", fmt.Errorf("login failed for user %q: %w", user, err)
+		err = fmt.Errorf("login failed for user %q: %w", user, err)
+		if resp.StatusCode() < http.StatusInternalServerError && resp.StatusCode() != http.StatusTooManyRequests {
+			a.refusal = fmt.Errorf("%w (not tried again for %s, to keep the account from being locked)", err, loginRefusalPause)
+			a.refusedUntil = a.now().Add(loginRefusalPause)
+		}
+		return "", err
 	}
 	var lr loginResponse
 	if err := json.Unmarshal(resp.Body(), &lr); err != nil || lr.Token == "" {
@@ -106,6 +122,7 @@ func (a *authenticator) login(ctx context.Context, c *client) (string, error) {
 		validity = time.Hour // unknown: renew hourly, a 401 renews sooner
 	}
 	margin := min(validity/10, maxRenewMargin)
+	a.refusal = nil
 	a.token = lr.Token
 	a.renewAt = a.now().Add(validity - margin)
 	return a.token, nil

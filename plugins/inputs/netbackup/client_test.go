@@ -714,6 +714,26 @@ func TestNbuClient_LoginFailureIsClear(t *testing.T) {
 	require.Equal(t, int64(1), ls.requests.Load(), "a refused login is not retried")
 }
 
+// A refused login is not tried again for a while, however many collectors
+// ask for a credential: a burst of failed logins can lock the account.
+func TestNbuClient_RefusedLoginPausesFurtherLogins(t *testing.T) {
+	ls := newNbcLoginServer(t)
+	ls.denyAll = true
+	c := newNbcClient(t, nbcLoginConfig(t, ls.Server))
+	for range 5 {
+		err := c.get(context.Background(), "/admin/jobs", nil, nil)
+		require.ErrorContains(t, err, "login failed")
+	}
+	require.Equal(t, int64(1), ls.requests.Load(), "one POST /login for five requests")
+
+	// After the pause, the next request tries again.
+	clock := time.Now().Add(loginRefusalPause + time.Second)
+	c.auth.now = func() time.Time { return clock }
+	err := c.get(context.Background(), "/admin/jobs", nil, nil)
+	require.ErrorContains(t, err, "login failed")
+	require.Equal(t, int64(2), ls.requests.Load())
+}
+
 // TestNbuClient_SecretsNeverInErrors runs every failure path with a server
 // that echoes the credential back and checks no error text contains it.
 func TestNbuClient_SecretsNeverInErrors(t *testing.T) {

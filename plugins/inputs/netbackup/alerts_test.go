@@ -129,10 +129,10 @@ func TestAlertsNewExactlyOnce(t *testing.T) {
 	}
 	alerts.add("old", "ERROR", now.Add(-30*time.Hour), alertISO) // outside the 24h lookback
 	fx.handle("/manage/alerts", alerts.ServeHTTP)
-	ts, ca := healthServe(t, fx)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.AlertEvents = true }, "alerts")
+	ts, ca := serveTLS(t, fx)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.AlertEvents = true }, "alerts")
 
-	acc := healthGather(t, p)
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	require.Equal(t, alertCountsByKey{
 		{"ERROR", "JOB"}: {60, 0}, {"WARNING", "JOB"}: {60, 0}, {"INFO", "JOB"}: {0, 0},
@@ -144,13 +144,13 @@ func TestAlertsNewExactlyOnce(t *testing.T) {
 	alerts.add("2000", "ERROR", now.Add(-time.Minute), alertISO)
 	alerts.add("2001", "WARNING", now.Add(-10*time.Second), alertSpace)
 	alerts.setFail(true)
-	acc = healthGather(t, p)
+	acc = gatherOnce(t, p)
 	require.Len(t, healthCollectorErrors(acc), 1)
 	require.Empty(t, healthPoints(acc, "netbackup_alerts"))
 	require.Empty(t, alertEventIDs(acc))
 
 	alerts.setFail(false)
-	acc = healthGather(t, p)
+	acc = gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	require.Equal(t, alertCountsByKey{
 		{"ERROR", "JOB"}: {61, 1}, {"WARNING", "JOB"}: {61, 1}, {"INFO", "JOB"}: {0, 0},
@@ -169,7 +169,7 @@ func TestAlertsNewExactlyOnce(t *testing.T) {
 		}
 	}
 
-	acc = healthGather(t, p)
+	acc = gatherOnce(t, p)
 	require.Empty(t, alertEventIDs(acc))
 	require.Equal(t, [2]int64{61, 0}, alertCountsOf(t, acc)[alertKey{"ERROR", "JOB"}])
 }
@@ -181,30 +181,30 @@ func TestAlertsNewOnceAcrossRestart(t *testing.T) {
 	alerts := &alertsFixture{}
 	alerts.add("1", "ERROR", now.Add(-time.Hour), alertISO)
 	fx.handle("/manage/alerts", alerts.ServeHTTP)
-	ts, ca := healthServe(t, fx)
+	ts, ca := serveTLS(t, fx)
 	stateFile := filepath.Join(t.TempDir(), "state.json")
 	configure := func(p *NetBackup) {
 		p.AlertEvents = true
 		p.StateFile = stateFile
 	}
 
-	first := healthPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
-	healthGather(t, first)
+	first := newTestPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
+	gatherOnce(t, first)
 	alerts.add("2", "ERROR", now.Add(-time.Minute), alertISO)
-	acc := healthGather(t, first)
+	acc := gatherOnce(t, first)
 	require.Equal(t, []string{"2"}, alertEventIDs(acc))
 	require.NoError(t, first.CommitState())
 
 	// A new process: "2" was delivered and committed, "3" arrived meanwhile.
 	alerts.add("3", "INFO", now.Add(-time.Second), alertISO)
-	second := healthPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
-	acc = healthGather(t, second)
+	second := newTestPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
+	acc = gatherOnce(t, second)
 	require.Equal(t, []string{"3"}, alertEventIDs(acc))
 	require.Equal(t, [2]int64{1, 1}, alertCountsOf(t, acc)[alertKey{"INFO", "JOB"}])
 	require.NoError(t, second.CommitState())
 
-	third := healthPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
-	acc = healthGather(t, third)
+	third := newTestPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
+	acc = gatherOnce(t, third)
 	require.Empty(t, alertEventIDs(acc))
 	require.Equal(t, [2]int64{2, 0}, alertCountsOf(t, acc)[alertKey{"ERROR", "JOB"}])
 }
@@ -212,7 +212,7 @@ func TestAlertsNewOnceAcrossRestart(t *testing.T) {
 // Against the simulator: the counts equal an independent reading of its
 // alerts created within the lookback window; events stay off by default.
 func TestAlertsMatchSimulator(t *testing.T) {
-	sim, ts, ca := healthSimulator(t, nbusim.Config{})
+	sim, ts, ca := startSimulator(t, nbusim.Config{})
 	want := alertCountsByKey{{"ERROR", "JOB"}: {0, 0}, {"WARNING", "JOB"}: {0, 0}, {"INFO", "JOB"}: {0, 0}}
 	since := sim.Now().Add(-24 * time.Hour)
 	for _, a := range healthRawItems[alertAttributes](t, ts, "/manage/alerts") {
@@ -224,8 +224,8 @@ func TestAlertsMatchSimulator(t *testing.T) {
 		c[0]++
 		want[key] = c
 	}
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "alerts")
-	acc := healthGather(t, p)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "alerts")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	require.Equal(t, want, alertCountsOf(t, acc))
 	require.NotZero(t, want[alertKey{"ERROR", "JOB"}][0], "the default dataset has recent alerts")
@@ -241,20 +241,20 @@ func TestAlertsRepeatedAcrossPages(t *testing.T) {
 		alerts.add(strconv.Itoa(i), "ERROR", now.Add(-time.Duration(i+1)*time.Minute), alertISO)
 	}
 	fx.handle("/manage/alerts", alerts.ServeHTTP)
-	ts, ca := healthServe(t, fx)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "alerts")
-	acc := healthGather(t, p)
+	ts, ca := serveTLS(t, fx)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "alerts")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	require.Equal(t, [2]int64{150, 0}, alertCountsOf(t, acc)[alertKey{"ERROR", "JOB"}])
 }
 
 func TestAlertsEndpointMissing(t *testing.T) {
 	fx := newHealthFixture("13.0", time.Now())
-	ts, ca := healthServe(t, fx)
+	ts, ca := serveTLS(t, fx)
 	log := &testutil.CaptureLogger{}
-	p := healthPlugin(t, ts, ca, log, nil, "alerts")
+	p := newTestPlugin(t, ts, ca, log, nil, "alerts")
 	for range 2 {
-		acc := healthGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, healthCollectorErrors(acc))
 		require.Empty(t, healthPoints(acc, "netbackup_alerts"))
 	}

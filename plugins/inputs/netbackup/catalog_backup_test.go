@@ -15,7 +15,7 @@ import (
 // The newest finished catalog backup and the newest successful one are the
 // ones the simulator's own record names.
 func TestCatalogBackupMatchesSimulator(t *testing.T) {
-	sim, ts, ca := healthSimulator(t, nbusim.Config{Jobs: 3000})
+	sim, ts, ca := startSimulator(t, nbusim.Config{Jobs: 3000})
 	var newest, success *nbusim.JobRecord
 	for id := int64(1); id <= sim.JobCount(); id++ {
 		job, ok := sim.Job(id)
@@ -31,8 +31,8 @@ func TestCatalogBackupMatchesSimulator(t *testing.T) {
 	}
 	require.NotNil(t, success, "the dataset holds a successful catalog backup")
 
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
-	acc := healthGather(t, p)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	points := healthPoints(acc, "netbackup_catalog_backup")
 	require.Len(t, points, 1)
@@ -115,9 +115,9 @@ func TestCatalogBackupFixture(t *testing.T) {
 		}
 		healthWriteJSON(w, map[string]any{"data": data, "meta": map[string]any{"pagination": map[string]any{}}})
 	})
-	ts, ca := healthServe(t, fx)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
-	acc := healthGather(t, p)
+	ts, ca := serveTLS(t, fx)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	points := healthPoints(acc, "netbackup_catalog_backup")
 	require.Len(t, points, 1)
@@ -138,9 +138,9 @@ func TestCatalogBackupNoneFound(t *testing.T) {
 	fx.handle("/admin/jobs", func(w http.ResponseWriter, _ *http.Request) {
 		healthWriteJSON(w, map[string]any{"data": []any{}, "meta": map[string]any{"pagination": map[string]any{}}})
 	})
-	ts, ca := healthServe(t, fx)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
-	acc := healthGather(t, p)
+	ts, ca := serveTLS(t, fx)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	points := healthPoints(acc, "netbackup_catalog_backup")
 	require.Len(t, points, 1)

@@ -35,12 +35,12 @@ func setCertClock(t *testing.T, p *NetBackup, now time.Time) {
 func TestCertificatesSimulator(t *testing.T) {
 	caPEM, _, err := nbusim.GenerateCertificate([]string{"nbu-primary"}, time.Date(2044, 1, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
-	sim, ts, ca := healthSimulator(t, nbusim.Config{})
+	sim, ts, ca := startSimulator(t, nbusim.Config{})
 	sim.SetCACertificate(caPEM)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "certificates")
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "certificates")
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	setCertClock(t, p, now)
-	acc := healthGather(t, p)
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 
 	leaf := ts.Certificate()
@@ -64,11 +64,11 @@ func TestCertificatesSimulator(t *testing.T) {
 // but does not hide the server certificate.
 func TestCertificatesCACertUnavailable(t *testing.T) {
 	fx := newHealthFixture("13.0", time.Now())
-	ts, ca := healthServe(t, fx)
+	ts, ca := serveTLS(t, fx)
 	log := &testutil.CaptureLogger{}
-	p := healthPlugin(t, ts, ca, log, nil, "certificates")
+	p := newTestPlugin(t, ts, ca, log, nil, "certificates")
 	for range 2 {
-		acc := healthGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, healthCollectorErrors(acc))
 		require.Len(t, certsOf(acc), 1)
 		require.Contains(t, certsOf(acc), certSeries{"server", "O=Acme Co"})
@@ -79,7 +79,7 @@ func TestCertificatesCACertUnavailable(t *testing.T) {
 	fx.handle("/security/cacert", func(w http.ResponseWriter, _ *http.Request) {
 		healthWriteError(w, http.StatusInternalServerError, 130, "system error occurred")
 	})
-	acc := healthGather(t, p)
+	acc := gatherOnce(t, p)
 	require.Len(t, healthCollectorErrors(acc), 1)
 	require.Contains(t, certsOf(acc), certSeries{"server", "O=Acme Co"})
 }

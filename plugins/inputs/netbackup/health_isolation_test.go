@@ -33,10 +33,10 @@ func TestHealthCollectorFailureIsolated(t *testing.T) {
 	}
 	for name, path := range failing {
 		t.Run(name, func(t *testing.T) {
-			sim, ts, ca := healthSimulator(t, nbusim.Config{})
+			sim, ts, ca := startSimulator(t, nbusim.Config{})
 			sim.AddFault(nbusim.Fault{PathPrefix: path, Kind: nbusim.FaultStatus, Status: http.StatusInternalServerError})
-			p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, healthCollectors...)
-			acc := healthGather(t, p)
+			p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, healthCollectors...)
+			acc := gatherOnce(t, p)
 
 			errs := healthCollectorErrors(acc)
 			require.Len(t, errs, 1, "%v", errs)

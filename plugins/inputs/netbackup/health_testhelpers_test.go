@@ -2,7 +2,6 @@ package netbackup
 
 import (
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,63 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/influxdata/telegraf"
-	"github.com/influxdata/telegraf/config"
 	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/require"
-
-	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
 )
-
-// healthServe starts handler behind TLS on loopback and returns the server
-// and the path of a PEM file holding its certificate (for tls_ca).
-func healthServe(t *testing.T, handler http.Handler) (*httptest.Server, string) {
-	t.Helper()
-	ts := httptest.NewTLSServer(handler)
-	t.Cleanup(ts.Close)
-	caPath := filepath.Join(t.TempDir(), "ca.pem")
-	block := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
-	require.NoError(t, os.WriteFile(caPath, block, 0o600))
-	return ts, caPath
-}
-
-// healthSimulator starts the simulator (API key "k") over TLS.
-func healthSimulator(t *testing.T, cfg nbusim.Config) (*nbusim.Simulator, *httptest.Server, string) {
-	t.Helper()
-	cfg.APIKey = "k"
-	sim, err := nbusim.New(cfg)
-	require.NoError(t, err)
-	ts, caPath := healthServe(t, sim)
-	return sim, ts, caPath
-}
-
-// healthPlugin builds and initialises a plugin reading ts with the given
-// collectors; short retry waits keep failure tests quick.
-func healthPlugin(t *testing.T, ts *httptest.Server, caPath string, log telegraf.Logger, configure func(*NetBackup), collectors ...string) *NetBackup {
-	t.Helper()
-	p := New()
-	p.Servers = []string{ts.URL}
-	p.APIKey = config.NewSecret([]byte("k"))
-	p.Log = log
-	p.TLSCA = caPath
-	p.Collect = collectors
-	p.RetryCount = 1
-	p.RetryWaitTime = config.Duration(time.Millisecond)
-	p.RetryMaxWaitTime = config.Duration(2 * time.Millisecond)
-	if configure != nil {
-		configure(p)
-	}
-	require.NoError(t, p.Init())
-	return p
-}
-
-// healthGather runs one gather and returns what it produced.
-func healthGather(t *testing.T, p *NetBackup) *testutil.Accumulator {
-	t.Helper()
-	var acc testutil.Accumulator
-	require.NoError(t, p.GatherContext(t.Context(), &acc))
-	return &acc
-}
 
 // healthPoints returns the metrics of one measurement, in emission order.
 func healthPoints(acc *testutil.Accumulator, measurement string) []*testutil.Metric {

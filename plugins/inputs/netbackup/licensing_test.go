@@ -14,13 +14,13 @@ import (
 func TestLicensingMatchesSimulator(t *testing.T) {
 	for _, detail := range []bool{false, true} {
 		t.Run(map[bool]string{false: "total only", true: "with client detail"}[detail], func(t *testing.T) {
-			_, ts, ca := healthSimulator(t, nbusim.Config{})
+			_, ts, ca := startSimulator(t, nbusim.Config{})
 			items := healthRawItems[licenseCapacityAttributes](t, ts, "/licensing/capacity")
 			require.Len(t, items, 1)
 			want := items[0].Attributes
 
-			p := healthPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.LicenseClientDetail = detail }, "licensing")
-			acc := healthGather(t, p)
+			p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.LicenseClientDetail = detail }, "licensing")
+			acc := gatherOnce(t, p)
 			require.Empty(t, healthCollectorErrors(acc))
 			total := healthPoints(acc, "netbackup_license")
 			require.Len(t, total, 1)
@@ -45,9 +45,9 @@ func TestLicensingMatchesSimulator(t *testing.T) {
 func TestLicensingFixture(t *testing.T) {
 	fx := newHealthFixture("13.0", time.Now())
 	fx.handle("/licensing/capacity", healthServeFile(t, "licensing_capacity.json"))
-	ts, ca := healthServe(t, fx)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.LicenseClientDetail = true }, "licensing")
-	acc := healthGather(t, p)
+	ts, ca := serveTLS(t, fx)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.LicenseClientDetail = true }, "licensing")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	requireHealthPoints(t, []*testutil.Metric{
 		{Measurement: "netbackup_license", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-primary.example.com"},
@@ -65,11 +65,11 @@ func TestLicensingFixture(t *testing.T) {
 
 func TestLicensingEndpointMissing(t *testing.T) {
 	fx := newHealthFixture("10.0", time.Now())
-	ts, ca := healthServe(t, fx)
+	ts, ca := serveTLS(t, fx)
 	log := &testutil.CaptureLogger{}
-	p := healthPlugin(t, ts, ca, log, nil, "licensing")
+	p := newTestPlugin(t, ts, ca, log, nil, "licensing")
 	for range 2 {
-		acc := healthGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, healthCollectorErrors(acc))
 		require.Empty(t, healthPoints(acc, "netbackup_license"))
 	}

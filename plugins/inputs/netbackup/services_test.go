@@ -60,13 +60,13 @@ func TestServicesMatchSimulator(t *testing.T) {
 		{"all", []string{"PRIMARY_SERVER", "MEDIA_SERVER"}},
 	} {
 		t.Run(tc.serviceHosts, func(t *testing.T) {
-			_, ts, ca := healthSimulator(t, nbusim.Config{})
+			_, ts, ca := startSimulator(t, nbusim.Config{})
 			raw := func(path string, out any) { healthRaw(t, ts, path, out) }
 			want := simServices(t, raw, tc.types...)
 			require.NotEmpty(t, want)
 
-			p := healthPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.ServiceHosts = tc.serviceHosts }, "services")
-			acc := healthGather(t, p)
+			p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.ServiceHosts = tc.serviceHosts }, "services")
+			acc := gatherOnce(t, p)
 			require.Empty(t, healthCollectorErrors(acc))
 			require.Equal(t, want, servicesOf(acc))
 			for _, m := range healthPoints(acc, "netbackup_service") {
@@ -89,12 +89,12 @@ func TestServicesHostWithoutServicesAPI(t *testing.T) {
 	fx.handle("/admin/hosts/uuid-media/services", func(w http.ResponseWriter, _ *http.Request) {
 		healthWriteError(w, http.StatusForbidden, 9001, "no permission")
 	})
-	ts, ca := healthServe(t, fx)
+	ts, ca := serveTLS(t, fx)
 	log := &testutil.CaptureLogger{}
-	p := healthPlugin(t, ts, ca, log, func(p *NetBackup) { p.ServiceHosts = "all" }, "services")
+	p := newTestPlugin(t, ts, ca, log, func(p *NetBackup) { p.ServiceHosts = "all" }, "services")
 
 	for range 2 {
-		acc := healthGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Equal(t, map[serviceSeries]int64{
 			{"nbu-primary.example.com", "nbpem", "RUNNING"}:    1,
 			{"nbu-primary.example.com", "bprd", "RUNNING"}:     1,
@@ -115,11 +115,11 @@ func TestServicesHostWithoutServicesAPI(t *testing.T) {
 
 func TestServicesEndpointMissing(t *testing.T) {
 	fx := newHealthFixture("13.0", time.Now())
-	ts, ca := healthServe(t, fx)
+	ts, ca := serveTLS(t, fx)
 	log := &testutil.CaptureLogger{}
-	p := healthPlugin(t, ts, ca, log, nil, "services")
+	p := newTestPlugin(t, ts, ca, log, nil, "services")
 	for range 2 {
-		acc := healthGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, healthCollectorErrors(acc))
 		require.Empty(t, healthPoints(acc, "netbackup_service"))
 	}
@@ -131,9 +131,9 @@ func TestServicesQueriesByHostType(t *testing.T) {
 	fx.handle("/config/hosts", func(w http.ResponseWriter, _ *http.Request) {
 		healthWriteJSON(w, map[string]any{"hosts": []any{}})
 	})
-	ts, ca := healthServe(t, fx)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.ServiceHosts = "all" }, "services")
-	acc := healthGather(t, p)
+	ts, ca := serveTLS(t, fx)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.ServiceHosts = "all" }, "services")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	reqs := fx.requestLog()
 	sort.Strings(reqs)

@@ -19,9 +19,9 @@ type slpSeries struct{ slp, state string }
 // The backlog per SLP and state equals what an independent reading of the
 // simulator's SLP images says, and COMPLETE images are left out.
 func TestSLPBacklogMatchesSimulator(t *testing.T) {
-	sim, ts, ca := healthSimulator(t, nbusim.Config{})
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
-	acc := healthGather(t, p)
+	sim, ts, ca := startSimulator(t, nbusim.Config{})
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 
 	now := sim.Now()
@@ -110,10 +110,10 @@ func TestSLPBacklogFixture(t *testing.T) {
 		slpImage("c1_5", "silver", "NOT_STARTED | INACTIVE", now.Add(-3*time.Hour)),
 	)
 	fx.handle("/catalog/slp-images", images.ServeHTTP)
-	ts, ca := healthServe(t, fx)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
+	ts, ca := serveTLS(t, fx)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
 
-	acc := healthGather(t, p)
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	tm := time.Unix(0, 0)
 	expected := []*testutil.Metric{
@@ -136,7 +136,7 @@ func TestSLPBacklogFixture(t *testing.T) {
 	require.NotEmpty(t, filters, "the collector follows the cursor")
 
 	images.set()
-	acc = healthGather(t, p)
+	acc = gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	for i := range expected {
 		expected[i].Fields = map[string]interface{}{"images": int64(0)}
@@ -148,11 +148,11 @@ func TestSLPBacklogFixture(t *testing.T) {
 // however many gathers.
 func TestSLPEndpointMissing(t *testing.T) {
 	fx := newHealthFixture("4.0", time.Now())
-	ts, ca := healthServe(t, fx)
+	ts, ca := serveTLS(t, fx)
 	log := &testutil.CaptureLogger{}
-	p := healthPlugin(t, ts, ca, log, nil, "slp")
+	p := newTestPlugin(t, ts, ca, log, nil, "slp")
 	for range 2 {
-		acc := healthGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, healthCollectorErrors(acc))
 		require.Empty(t, healthPoints(acc, "netbackup_slp_backlog"))
 	}
@@ -166,9 +166,9 @@ func TestSLPEndpointMissing(t *testing.T) {
 func TestSLPBacklogEmpty(t *testing.T) {
 	fx := newHealthFixture("13.0", time.Now())
 	fx.handle("/catalog/slp-images", (&slpFixtureImages{}).ServeHTTP)
-	ts, ca := healthServe(t, fx)
-	p := healthPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
-	acc := healthGather(t, p)
+	ts, ca := serveTLS(t, fx)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
+	acc := gatherOnce(t, p)
 	require.Empty(t, healthCollectorErrors(acc))
 	require.Empty(t, healthPoints(acc, "netbackup_slp_backlog"))
 	require.Len(t, fx.requestLog(), len(slpBacklogStates), "one query per unfinished state")

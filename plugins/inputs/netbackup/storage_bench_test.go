@@ -14,8 +14,8 @@ import (
 //
 //	go test ./plugins/inputs/netbackup -run '^$' -bench BenchmarkStorageGather -benchmem
 func BenchmarkStorageGather(b *testing.B) {
-	sim, ts, ca := storageSim(b, nbusim.Config{StorageUnits: 5000, DiskPools: 1000})
-	p := storagePlugin(b, ts, ca, testutil.Logger{}, "storage")
+	sim, ts, ca := startSimulator(b, nbusim.Config{StorageUnits: 5000, DiskPools: 1000})
+	p := newTestPlugin(b, ts, ca, testutil.Logger{}, nil, "storage")
 	var metrics int
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -14,9 +14,9 @@ import (
 // A pool DOWN, volumes DOWN: up and volumes_down say so, per pool and per
 // volume.
 func TestStorageCollectorPoolAndVolumesDown(t *testing.T) {
-	_, ts, ca := storageSim(t, nbusim.Config{DiskPools: 8})
-	p := storagePlugin(t, ts, ca, testutil.Logger{}, "storage")
-	acc := storageGather(t, p)
+	_, ts, ca := startSimulator(t, nbusim.Config{DiskPools: 8})
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "storage")
+	acc := gatherOnce(t, p)
 	require.Empty(t, acc.Errors)
 
 	var poolsDown, volumesDown int
@@ -49,11 +49,11 @@ func TestStorageCollectorPoolAndVolumesDown(t *testing.T) {
 // A key without rights: 200 with empty data. Nothing reported, no error, one
 // informative line per family however many gathers.
 func TestStorageCollectorEmptyResult(t *testing.T) {
-	_, ts, ca := storageSim(t, nbusim.Config{NoRights: true})
+	_, ts, ca := startSimulator(t, nbusim.Config{NoRights: true})
 	log := &testutil.CaptureLogger{}
-	p := storagePlugin(t, ts, ca, log, "storage", "tape", "media_servers")
+	p := newTestPlugin(t, ts, ca, log, nil, "storage", "tape", "media_servers")
 	for range 2 {
-		acc := storageGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, acc.Errors)
 		for _, name := range []string{"netbackup_disk_pool", "netbackup_disk_volume", "netbackup_storage_unit",
 			"netbackup_storage_server", "netbackup_drive", "netbackup_tape_media", "netbackup_media_server"} {
@@ -73,11 +73,11 @@ func TestStorageCollectorEmptyResult(t *testing.T) {
 // A 401 on one endpoint only: the other families are still reported, the
 // denied one gives one error, then silence while it persists.
 func TestStorageCollectorUnauthorizedOnOneEndpoint(t *testing.T) {
-	sim, ts, ca := storageSim(t, nbusim.Config{StorageUnits: 20, DiskPools: 4})
+	sim, ts, ca := startSimulator(t, nbusim.Config{StorageUnits: 20, DiskPools: 4})
 	sim.AddFault(nbusim.Fault{PathPrefix: diskPoolsPath, Kind: nbusim.FaultStatus, Status: http.StatusUnauthorized})
-	p := storagePlugin(t, ts, ca, testutil.Logger{}, "storage")
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "storage")
 
-	acc := storageGather(t, p)
+	acc := gatherOnce(t, p)
 	require.Len(t, acc.Errors, 1)
 	require.True(t, isStatus(acc.Errors[0], http.StatusUnauthorized), "%v", acc.Errors[0])
 	require.Contains(t, acc.Errors[0].Error(), "disk pools")
@@ -85,24 +85,24 @@ func TestStorageCollectorUnauthorizedOnOneEndpoint(t *testing.T) {
 	require.Len(t, storageMetrics(acc, "netbackup_storage_unit"), 20)
 	require.Len(t, storageMetrics(acc, "netbackup_storage_server"), 4)
 
-	acc = storageGather(t, p)
+	acc = gatherOnce(t, p)
 	require.Empty(t, acc.Errors, "a persisting 401 is reported once")
 	require.Len(t, storageMetrics(acc, "netbackup_storage_unit"), 20)
 
 	// Rights granted: pools come back.
 	sim.ClearFaults()
-	acc = storageGather(t, p)
+	acc = gatherOnce(t, p)
 	require.Empty(t, acc.Errors)
 	require.Len(t, storageMetrics(acc, "netbackup_disk_pool"), 4)
 }
 
 // A key-wide 401 (every storage endpoint denied) is an error every gather.
 func TestStorageCollectorUnauthorizedEverywhere(t *testing.T) {
-	sim, ts, ca := storageSim(t, nbusim.Config{})
+	sim, ts, ca := startSimulator(t, nbusim.Config{})
 	sim.AddFault(nbusim.Fault{PathPrefix: "/storage", Kind: nbusim.FaultStatus, Status: http.StatusUnauthorized})
-	p := storagePlugin(t, ts, ca, testutil.Logger{}, "storage")
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "storage")
 	for range 2 {
-		acc := storageGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Len(t, acc.Errors, 1)
 		require.True(t, isStatus(acc.Errors[0], http.StatusUnauthorized))
 	}
@@ -110,11 +110,11 @@ func TestStorageCollectorUnauthorizedEverywhere(t *testing.T) {
 
 // One endpoint failing (500 after retries) does not stop the others.
 func TestStorageCollectorOneEndpointFails(t *testing.T) {
-	sim, ts, ca := storageSim(t, nbusim.Config{StorageUnits: 10, DiskPools: 3})
+	sim, ts, ca := startSimulator(t, nbusim.Config{StorageUnits: 10, DiskPools: 3})
 	sim.AddFault(nbusim.Fault{PathPrefix: storageUnitsPath, Kind: nbusim.FaultStatus, Status: http.StatusInternalServerError})
-	p := storagePlugin(t, ts, ca, testutil.Logger{}, "storage")
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "storage")
 	for range 2 {
-		acc := storageGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Len(t, acc.Errors, 1, "a server error is reported every gather")
 		require.Contains(t, acc.Errors[0].Error(), "storage units")
 		require.Len(t, storageMetrics(acc, "netbackup_disk_pool"), 3)

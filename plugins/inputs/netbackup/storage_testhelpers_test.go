@@ -2,7 +2,6 @@ package netbackup
 
 import (
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"iter"
 	"net/http"
@@ -10,10 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/influxdata/telegraf"
-	"github.com/influxdata/telegraf/config"
 	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/require"
 
@@ -63,53 +60,6 @@ func storageInfoLines(log *testutil.CaptureLogger) []string {
 		}
 	}
 	return lines
-}
-
-// storageServe serves handler over TLS on loopback; it returns the server and
-// a PEM file with its certificate, for tls_ca.
-func storageServe(t testing.TB, handler http.Handler) (*httptest.Server, string) {
-	t.Helper()
-	ts := httptest.NewTLSServer(handler)
-	t.Cleanup(ts.Close)
-	caPath := filepath.Join(t.TempDir(), "ca.pem")
-	block := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
-	require.NoError(t, os.WriteFile(caPath, block, 0o600))
-	return ts, caPath
-}
-
-// storageSim starts the simulator (API key "k") behind TLS.
-func storageSim(t testing.TB, cfg nbusim.Config) (*nbusim.Simulator, *httptest.Server, string) {
-	t.Helper()
-	cfg.APIKey = "k"
-	sim, err := nbusim.New(cfg)
-	require.NoError(t, err)
-	ts, caPath := storageServe(t, sim)
-	return sim, ts, caPath
-}
-
-// storagePlugin builds and initialises a plugin reading ts with the given
-// collectors; retries are short so that failure tests stay quick.
-func storagePlugin(t testing.TB, ts *httptest.Server, caPath string, log telegraf.Logger, collectors ...string) *NetBackup {
-	t.Helper()
-	p := New()
-	p.Servers = []string{ts.URL}
-	p.APIKey = config.NewSecret([]byte("k"))
-	p.Log = log
-	p.TLSCA = caPath
-	p.Collect = collectors
-	p.RetryCount = 1
-	p.RetryWaitTime = config.Duration(time.Millisecond)
-	p.RetryMaxWaitTime = config.Duration(2 * time.Millisecond)
-	require.NoError(t, p.Init())
-	return p
-}
-
-// storageGather runs one gather.
-func storageGather(t testing.TB, p *NetBackup) *testutil.Accumulator {
-	t.Helper()
-	var acc testutil.Accumulator
-	require.NoError(t, p.GatherContext(t.Context(), &acc))
-	return &acc
 }
 
 // storageMetrics returns the metrics of one measurement.

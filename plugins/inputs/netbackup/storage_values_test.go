@@ -15,9 +15,9 @@ import (
 // More storage units and disk pools than one page holds: every one is
 // reported with the values of the simulator's dataset.
 func TestStorageCollectorValuesEqualDataset(t *testing.T) {
-	sim, ts, ca := storageSim(t, nbusim.Config{StorageUnits: 1200, DiskPools: 600})
-	p := storagePlugin(t, ts, ca, testutil.Logger{}, "storage")
-	acc := storageGather(t, p)
+	sim, ts, ca := startSimulator(t, nbusim.Config{StorageUnits: 1200, DiskPools: 600})
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "storage")
+	acc := gatherOnce(t, p)
 	require.Empty(t, acc.Errors)
 	source := p.servers[0].source
 	require.Len(t, storageMetrics(acc, "netbackup_storage_server"), 600) // one per pool in the simulator

@@ -14,9 +14,9 @@ import (
 // NetBackup 11.0 has tape media: every medium is counted once, over cursor
 // pages of 100; drives are read over offset pages of 100.
 func TestTapeCollectorWithTapeMedia(t *testing.T) {
-	sim, ts, ca := storageSim(t, nbusim.Config{Release: "11.0", Drives: 130, TapeMedia: 250})
-	p := storagePlugin(t, ts, ca, testutil.Logger{}, "tape")
-	acc := storageGather(t, p)
+	sim, ts, ca := startSimulator(t, nbusim.Config{Release: "11.0", Drives: 130, TapeMedia: 250})
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "tape")
+	acc := gatherOnce(t, p)
 	require.Empty(t, acc.Errors)
 
 	drives := storageMetrics(acc, "netbackup_drive")
@@ -55,11 +55,11 @@ func TestTapeCollectorWithTapeMedia(t *testing.T) {
 // NetBackup 10.3 (API 10.0) has no tape media API: no request, no error, one
 // informative line however many gathers; drives still reported.
 func TestTapeCollectorWithoutTapeMedia(t *testing.T) {
-	sim, ts, ca := storageSim(t, nbusim.Config{Release: "10.3", Drives: 5})
+	sim, ts, ca := startSimulator(t, nbusim.Config{Release: "10.3", Drives: 5})
 	log := &testutil.CaptureLogger{}
-	p := storagePlugin(t, ts, ca, log, "tape")
+	p := newTestPlugin(t, ts, ca, log, nil, "tape")
 	for range 3 {
-		acc := storageGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, acc.Errors)
 		require.Len(t, storageMetrics(acc, "netbackup_drive"), 5)
 		require.Empty(t, storageMetrics(acc, "netbackup_tape_media"))
@@ -78,12 +78,12 @@ func TestTapeCollectorWithoutTapeMedia(t *testing.T) {
 // A server whose version says nothing useful but answers 404: treated as
 // "not available", once, not as an error per gather.
 func TestTapeCollectorTapeMedia404(t *testing.T) {
-	sim, ts, ca := storageSim(t, nbusim.Config{Release: "11.0", Drives: 2})
+	sim, ts, ca := startSimulator(t, nbusim.Config{Release: "11.0", Drives: 2})
 	sim.AddFault(nbusim.Fault{PathPrefix: tapeMediaPath, Kind: nbusim.FaultStatus, Status: http.StatusNotFound})
 	log := &testutil.CaptureLogger{}
-	p := storagePlugin(t, ts, ca, log, "tape")
+	p := newTestPlugin(t, ts, ca, log, nil, "tape")
 	for range 2 {
-		acc := storageGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, acc.Errors)
 		require.Len(t, storageMetrics(acc, "netbackup_drive"), 2)
 		require.Empty(t, storageMetrics(acc, "netbackup_tape_media"))
@@ -109,9 +109,9 @@ func TestTapeCollectorTapeMediaFailure(t *testing.T) {
 		}
 		sim.ServeHTTP(w, r)
 	})
-	ts, ca := storageServe(t, failSecondPage)
-	p := storagePlugin(t, ts, ca, testutil.Logger{}, "tape")
-	acc := storageGather(t, p)
+	ts, ca := serveTLS(t, failSecondPage)
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "tape")
+	acc := gatherOnce(t, p)
 	require.Len(t, acc.Errors, 1)
 	require.Contains(t, acc.Errors[0].Error(), "tape media")
 	require.Empty(t, storageMetrics(acc, "netbackup_tape_media"))
@@ -119,9 +119,9 @@ func TestTapeCollectorTapeMediaFailure(t *testing.T) {
 }
 
 func TestMediaServersCollector(t *testing.T) {
-	sim, ts, ca := storageSim(t, nbusim.Config{MediaServers: 7})
-	p := storagePlugin(t, ts, ca, testutil.Logger{}, "media_servers")
-	acc := storageGather(t, p)
+	sim, ts, ca := startSimulator(t, nbusim.Config{MediaServers: 7})
+	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "media_servers")
+	acc := gatherOnce(t, p)
 	require.Empty(t, acc.Errors)
 	servers := storageMetrics(acc, "netbackup_media_server")
 	require.Len(t, servers, 7)
@@ -135,6 +135,6 @@ func TestMediaServersCollector(t *testing.T) {
 
 	// Denied: one error, then silence.
 	sim.AddFault(nbusim.Fault{PathPrefix: mediaServersPath, Kind: nbusim.FaultStatus, Status: http.StatusForbidden})
-	require.Len(t, storageGather(t, p).Errors, 1)
-	require.Empty(t, storageGather(t, p).Errors)
+	require.Len(t, gatherOnce(t, p).Errors, 1)
+	require.Empty(t, gatherOnce(t, p).Errors)
 }

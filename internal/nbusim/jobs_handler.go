@@ -378,15 +378,14 @@ func (s *Simulator) handleJobsCount(w http.ResponseWriter, r *request, _ string)
 	case jq.filter == nil:
 		count = max(jq.hi-jq.lo+1, 0)
 	default:
-		for id := jq.lo; id <= jq.hi; id++ {
-			if jq.skip(s.jobs, id) {
-				continue
-			}
-			v := s.jobs.at(id, jq.now)
-			if jq.matches(&v) {
-				count++
-			}
+		from := jq.lo
+		if onlyDoneInIDRange(jq.filter) {
+			// The ids too old to be unfinished are all DONE: counted, not
+			// built one by one (a million-job history costs a second).
+			from = max(jq.lo, min(s.jobs.firstUnfinishableID(jq.now), jq.hi+1))
+			count = from - jq.lo
 		}
+		count += s.countMatches(jq, from)
 	}
 	s.writeJSON(w, r.version, http.StatusOK, map[string]any{"data": map[string]any{
 		"type": "jobCount",
@@ -396,4 +395,19 @@ func (s *Simulator) handleJobsCount(w http.ResponseWriter, r *request, _ string)
 			"filter": req.Data.Attributes.Filter,
 		},
 	}})
+}
+
+// countMatches counts the jobs of ids from..jq.hi that match jq's filter.
+func (s *Simulator) countMatches(jq *jobQuery, from int64) int64 {
+	var count int64
+	for id := from; id <= jq.hi; id++ {
+		if jq.skip(s.jobs, id) {
+			continue
+		}
+		v := s.jobs.at(id, jq.now)
+		if jq.matches(&v) {
+			count++
+		}
+	}
+	return count
 }

@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// jobStateDone is the state of a finished job.
+const jobStateDone = "DONE"
+
 // jobSort is the order requested with sort=: a key and a direction.
 type jobSort struct {
 	key  string // "jobId" (also used for startTime: submit is monotonic in id), "endTime", "lastUpdateTime"
@@ -92,7 +95,68 @@ func (s *Simulator) jobIDRange(f *Filter, now int64) (lo, hi int64) {
 			hi = min(hi, m.maxIDAt(thi.UnixMilli()))
 		}
 	}
+	if onlyUnfinished(f.root) {
+		// Every job below this id is DONE by now: a walk of the running
+		// jobs must not scan (and build) the whole history to skip them.
+		lo = max(lo, m.firstUnfinishableID(now))
+	}
 	return lo, hi
+}
+
+// firstUnfinishableID is the lowest id that may still be unfinished at now:
+// every job ends within maxLife of its submission, so the ids submitted
+// before now-maxLife are all DONE.
+func (m *jobModel) firstUnfinishableID(now int64) int64 {
+	return max(m.firstIDFrom(now-m.maxLifeMs), 1)
+}
+
+// onlyUnfinished tells that n can match only jobs whose state is not DONE:
+// "state ne 'DONE'", "state eq '<another state>'", "not (state eq
+// 'DONE')", an and with such a side, or an or of such sides. Anything else
+// (tolower(state), a comparison with a non-string) is conservatively false.
+func onlyUnfinished(n *filterNode) bool {
+	if n == nil {
+		return false
+	}
+	switch n.kind {
+	case nodeAnd:
+		return onlyUnfinished(n.left) || onlyUnfinished(n.right)
+	case nodeOr:
+		return onlyUnfinished(n.left) && onlyUnfinished(n.right)
+	case nodeNot:
+		return isStateCompare(n.left, opEq) && n.left.lit.text == jobStateDone
+	case nodeCompare:
+		return (isStateCompare(n, opNe) && n.lit.text == jobStateDone) ||
+			(isStateCompare(n, opEq) && n.lit.text != jobStateDone)
+	}
+	return false
+}
+
+// onlyDoneInIDRange tells that, within the id range the filter implies,
+// the filter matches exactly the DONE jobs: it is "state eq 'DONE'" ANDed
+// with nothing but jobId comparisons (which jobIDRange applied exactly).
+func onlyDoneInIDRange(f *Filter) bool {
+	if f == nil {
+		return false
+	}
+	done, other := false, false
+	f.root.conjuncts(func(n *filterNode) {
+		switch {
+		case isStateCompare(n, opEq) && n.lit.text == jobStateDone:
+			done = true
+		case n.kind == nodeCompare && n.attr == "jobId" && n.fold == caseNone && n.op != opNe &&
+			(n.lit.kind == litInt || n.lit.kind == litFloat):
+		default:
+			other = true
+		}
+	})
+	return done && !other
+}
+
+// isStateCompare: n is "state <op> '<string>'", compared case-sensitively.
+func isStateCompare(n *filterNode, op cmpOp) bool {
+	return n != nil && n.kind == nodeCompare && n.attr == "state" && n.fold == caseNone &&
+		n.op == op && n.lit.kind == litString
 }
 
 // jobCursor is the position of a job in a sort order: the id for id orders,

@@ -77,11 +77,15 @@ type backupStatusState struct {
 }
 
 func newBackupStatusCollector(p *NetBackup, srv *server) (collector, error) {
+	walker := newFinishedWalker(srv, "jobType eq 'BACKUP'", time.Duration(p.BackupStatusLookback),
+		time.Duration(p.JobOverlap), p.MaxJobsPerGather)
+	// Its first start reads backup_status_lookback (72h): the longest
+	// catch-up of all, so it walks id ranges concurrently like jobs does.
+	walker.concurrency = p.MaxConcurrency
 	return &backupStatusCollector{
-		srv: srv,
-		walker: newFinishedWalker(srv, "jobType eq 'BACKUP'", time.Duration(p.BackupStatusLookback),
-			time.Duration(p.JobOverlap), p.MaxJobsPerGather),
-		pairs: make(map[backupPairKey]*backupPair),
+		srv:    srv,
+		walker: walker,
+		pairs:  make(map[backupPairKey]*backupPair),
 	}, nil
 }
 

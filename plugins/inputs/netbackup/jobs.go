@@ -34,12 +34,13 @@ type jobsCollector struct {
 }
 
 func newJobsCollector(p *NetBackup, srv *server) (collector, error) {
+	walker := newFinishedWalker(srv, "", time.Duration(p.JobLookback), time.Duration(p.JobOverlap), p.MaxJobsPerGather)
+	walker.concurrency = p.MaxConcurrency
 	return &jobsCollector{
-		srv:  srv,
-		tags: append([]string(nil), p.JobTags...),
-		walker: newFinishedWalker(srv, "", time.Duration(p.JobLookback), time.Duration(p.JobOverlap),
-			p.MaxJobsPerGather),
-		log: p.Log,
+		srv:    srv,
+		tags:   append([]string(nil), p.JobTags...),
+		walker: walker,
+		log:    p.Log,
 	}, nil
 }
 

@@ -58,15 +58,15 @@ type flexInt64 struct {
 
 func (f *flexInt64) UnmarshalJSON(data []byte) error {
 	*f = flexInt64{}
-	s, ok := jsonScalar(data)
+	b, ok := jsonScalarBytes(data)
 	if !ok {
 		return nil
 	}
-	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
 		*f = flexInt64{V: v, Set: true}
 		return nil
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1<<63 {
 		// Unreadable: leave unset rather than fail the whole page.
 		return nil
@@ -84,11 +84,11 @@ type flexFloat64 struct {
 
 func (f *flexFloat64) UnmarshalJSON(data []byte) error {
 	*f = flexFloat64{}
-	s, ok := jsonScalar(data)
+	b, ok := jsonScalarBytes(data)
 	if !ok {
 		return nil
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
 	}
@@ -99,22 +99,37 @@ func (f *flexFloat64) UnmarshalJSON(data []byte) error {
 // jsonScalar returns a number's text or a string's content; false for null,
 // empty strings, objects, arrays and booleans.
 func jsonScalar(data []byte) (string, bool) {
+	b, ok := jsonScalarBytes(data)
+	return string(b), ok
+}
+
+// jsonScalarBytes is jsonScalar without a copy in the common cases (a
+// number, a string without escapes): the decoders of every job attribute
+// call it, and the copy and json.Unmarshal's own allocations were most of a
+// page's decoding cost.
+func jsonScalarBytes(data []byte) ([]byte, bool) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
-		return "", false
+		return nil, false
 	}
 	switch data[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
-			return "", false
+		var b []byte
+		if len(data) >= 2 && data[len(data)-1] == '"' && bytes.IndexByte(data[1:len(data)-1], '\\') < 0 {
+			b = data[1 : len(data)-1]
+		} else {
+			var s string
+			if err := json.Unmarshal(data, &s); err != nil {
+				return nil, false
+			}
+			b = []byte(s)
 		}
-		s = strings.TrimSpace(s)
-		return s, s != ""
+		b = bytes.TrimSpace(b)
+		return b, len(b) > 0
 	case '{', '[', 't', 'f':
-		return "", false
+		return nil, false
 	}
-	return string(data), true
+	return data, true
 }
 
 // nbuTime is a date-time attribute. The epoch (which NetBackup sends as the
@@ -126,11 +141,11 @@ type nbuTime struct {
 
 func (t *nbuTime) UnmarshalJSON(data []byte) error {
 	t.Time = time.Time{}
-	s, ok := jsonScalar(data)
+	b, ok := jsonScalarBytes(data)
 	if !ok {
 		return nil
 	}
-	parsed, err := parseNBUTime(s)
+	parsed, err := parseNBUTime(string(b))
 	if err != nil || parsed.Unix() <= 0 {
 		return nil
 	}
@@ -148,7 +163,7 @@ func parseNBUTime(s string) (time.Time, error) {
 	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return time.UnixMilli(ms), nil
 	}
-	return time.Time{}, fmt.Errorf("unrecognised date-time %q", s)
+	return time.Time{}, fmt.Errorf("unrecognised date-time %q", strings.Clone(s)) // a copy: s may live on the stack
 }
 
 // nbuDuration is a duration attribute: ISO-8601 (PT5M46S, P1DT2H, PT0.5S),
@@ -161,11 +176,11 @@ type nbuDuration struct {
 
 func (d *nbuDuration) UnmarshalJSON(data []byte) error {
 	*d = nbuDuration{}
-	s, ok := jsonScalar(data)
+	b, ok := jsonScalarBytes(data)
 	if !ok {
 		return nil
 	}
-	if v, err := parseNBUDuration(s); err == nil {
+	if v, err := parseNBUDuration(string(b)); err == nil {
 		*d = nbuDuration{D: v, Set: true}
 	}
 	return nil

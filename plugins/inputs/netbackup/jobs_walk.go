@@ -30,6 +30,7 @@ import (
 type finishedWalker struct {
 	srv          *server
 	extraFilter  string // ANDed to the filter, e.g. "jobType eq 'BACKUP'"
+	concurrency  int    // max_concurrency: id-range chains of a long walk
 	lookback     time.Duration
 	overlap      time.Duration
 	maxPerGather int
@@ -100,7 +101,7 @@ func (w *finishedWalker) run(ctx context.Context, handle func(*jobAttributes)) (
 		query.Set("sort", "jobId")
 		complete := true
 		lastErr = nil
-		for item, err := range w.items(ctx, query) {
+		for item, err := range w.walkItems(ctx, query) {
 			if err != nil {
 				lastErr = err
 				complete = false

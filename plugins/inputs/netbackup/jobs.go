@@ -28,8 +28,9 @@ type jobsCollector struct {
 	walker  *finishedWalker
 	log     telegraf.Logger
 	noCount sync.Once // logs once that the server cannot count jobs
-	// countUnsupported is set when jobs-count-requests answered 404/405:
-	// older servers lack it; netbackup_jobs then has no DONE count.
+	// countUnsupported is set when jobs-count-requests answered 404, 405,
+	// 406 or 415: the server lacks it or not in our API version;
+	// netbackup_jobs then has no DONE count.
 	countUnsupported bool
 }
 
@@ -109,11 +110,14 @@ func (c *jobsCollector) emitCounts(ctx context.Context, acc telegraf.Accumulator
 	switch {
 	case err == nil:
 		emit(jobStateDone, done)
-	case isStatus(err, 404) || isStatus(err, 405):
+	// 10.3's document offers jobs-count-requests only in version 6.0, so a
+	// server may refuse our version (406/415) as well as lack the endpoint.
+	case isStatus(err, 404) || isStatus(err, 405) || isStatus(err, 406) || isStatus(err, 415):
 		c.countUnsupported = true
 		c.noCount.Do(func() {
 			if c.log != nil {
-				c.log.Infof("server %s has no jobs-count-requests endpoint: netbackup_jobs has no DONE count", c.srv.source)
+				c.log.Infof("server %s does not answer jobs-count-requests in API %s (%v): netbackup_jobs has no DONE count",
+					c.srv.source, c.srv.ping.Version, err)
 			}
 		})
 	default:

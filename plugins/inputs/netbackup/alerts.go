@@ -108,7 +108,7 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
-	start := serverNow(c.srv).Add(-c.lookback)
+	start := c.srv.now().Add(-c.lookback)
 	query := url.Values{
 		"filter": {"createdDateTime ge " + odataTime(start)},
 		"sort":   {"createdDateTime"},

@@ -94,10 +94,7 @@ func (c *backupStatusCollector) collect(ctx context.Context, acc telegraf.Accumu
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.srv.ping.ServerTime
-	if now.IsZero() {
-		now = time.Now()
-	}
+	now := c.srv.now()
 	for key, pair := range c.pairs {
 		if now.Sub(pair.LastEnd) > backupPairRetention {
 			delete(c.pairs, key)

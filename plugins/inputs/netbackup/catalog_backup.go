@@ -85,7 +85,7 @@ func (c *catalogBackupCollector) collect(ctx context.Context, acc telegraf.Accum
 			return fmt.Errorf("newest successful catalog backup job: %w", err)
 		}
 	}
-	acc.AddFields("netbackup_catalog_backup", catalogBackupFields(newest, success, serverNow(c.srv)),
+	acc.AddFields("netbackup_catalog_backup", catalogBackupFields(newest, success, c.srv.now()),
 		map[string]string{"source": c.srv.source})
 	return nil
 }

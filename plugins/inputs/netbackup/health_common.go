@@ -2,7 +2,6 @@ package netbackup
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/influxdata/telegraf"
 )
@@ -30,13 +29,4 @@ func (m *missingEndpoint) skip(log telegraf.Logger, err error, collector string,
 			srv.source, srv.ping.Version, path, collector)
 	}
 	return true
-}
-
-// serverNow is the server's clock at this gather (from GET /ping), or the
-// local clock if the server did not tell.
-func serverNow(srv *server) time.Time {
-	if !srv.ping.ServerTime.IsZero() {
-		return srv.ping.ServerTime
-	}
-	return time.Now()
 }

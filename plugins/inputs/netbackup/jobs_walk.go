@@ -66,10 +66,7 @@ func (w *finishedWalker) run(ctx context.Context, handle func(*jobAttributes)) (
 	w.mu.Lock()
 	defer w.mu.Unlock()
 
-	now := w.srv.ping.ServerTime
-	if now.IsZero() {
-		now = time.Now()
-	}
+	now := w.srv.now()
 	version := w.srv.ping.Version
 	byEndTime := !version.IsZero() && !version.atLeast(10, 0)
 

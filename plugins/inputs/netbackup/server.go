@@ -2,6 +2,7 @@ package netbackup
 
 import (
 	"fmt"
+	"time"
 )
 
 // server is one configured NetBackup primary server: its client, the value
@@ -18,6 +19,15 @@ type server struct {
 	collectorNames []string
 	collectors     map[string]collector
 	stateLoaded    bool
+}
+
+// now is the server's clock at this gather (from GET /ping), or the local
+// clock if the server did not tell: job cursors and ages follow the server.
+func (s *server) now() time.Time {
+	if !s.ping.ServerTime.IsZero() {
+		return s.ping.ServerTime
+	}
+	return time.Now()
 }
 
 func newServer(p *NetBackup, cfg clientConfig, collectorNames []string) (*server, error) {

@@ -74,7 +74,7 @@ func (c *slpCollector) collect(ctx context.Context, acc telegraf.Accumulator) er
 			addSLPImage(backlog, state, item.Attributes)
 		}
 	}
-	c.emit(acc, backlog, serverNow(c.srv))
+	c.emit(acc, backlog, c.srv.now())
 	return nil
 }
 

@@ -76,7 +76,7 @@ func backupStatusExpected(t *testing.T, sim *nbusim.Simulator, floor time.Time) 
 
 func backupStatusGot(t *testing.T, p *NetBackup) map[[2]string]map[string]interface{} {
 	t.Helper()
-	acc := jobsGather(t, p)
+	acc := gatherOnce(t, p)
 	require.Empty(t, jobsCollectorErrors(acc))
 	got := make(map[[2]string]map[string]interface{})
 	for _, m := range jobsMetricsNamed(acc, "netbackup_backup_status") {

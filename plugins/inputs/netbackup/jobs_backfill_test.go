@@ -31,7 +31,7 @@ func rangedRequests(s *jobsSim) int {
 func TestJobsBackfillRangesExactlyOnceInOrder(t *testing.T) {
 	s := jobsStartSim(t, backfillTestConfig())
 	p := s.jobsPlugin(t, "", []string{"jobs"}, func(p *NetBackup) { p.MaxConcurrency = 4 })
-	acc := jobsGather(t, p)
+	acc := gatherOnce(t, p)
 	require.Empty(t, jobsCollectorErrors(acc))
 	require.Positive(t, rangedRequests(s), "the backfill was not split into id ranges")
 
@@ -60,7 +60,7 @@ func TestJobsBackfillRangesInterruptedAcrossGathers(t *testing.T) {
 	start := s.sim.Now()
 	seen := make(map[int64]int)
 	for range 6 {
-		acc := jobsGather(t, p)
+		acc := gatherOnce(t, p)
 		_, order := jobsEmitted(t, acc)
 		require.True(t, slices.IsSorted(order))
 		for _, id := range order {
@@ -80,7 +80,7 @@ func TestJobsBackfillRangesInterruptedAcrossGathers(t *testing.T) {
 func TestJobsBackfillOneChainWhenShort(t *testing.T) {
 	s := jobsStartSim(t, jobsTestConfig("11.0"))
 	p := s.jobsPlugin(t, "", []string{"jobs"}, func(p *NetBackup) { p.MaxConcurrency = 4 })
-	acc := jobsGather(t, p)
+	acc := gatherOnce(t, p)
 	require.Empty(t, jobsCollectorErrors(acc))
 	require.Zero(t, rangedRequests(s), "a short walk must stay one chain")
 }

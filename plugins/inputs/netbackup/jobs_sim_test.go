@@ -25,7 +25,7 @@ func TestJobsFirstGatherEmitsLookback(t *testing.T) {
 		t.Run(release, func(t *testing.T) {
 			s := jobsStartSim(t, jobsTestConfig(release))
 			p := s.jobsPlugin(t, "", []string{"jobs"}, nil)
-			acc := jobsGather(t, p)
+			acc := gatherOnce(t, p)
 			require.Empty(t, jobsCollectorErrors(acc))
 
 			now := s.sim.Now()
@@ -139,7 +139,7 @@ func TestJobsLiveProgressionExactlyOnce(t *testing.T) {
 				if i > 0 {
 					s.sim.Advance(47 * time.Second)
 				}
-				acc := jobsGather(t, p)
+				acc := gatherOnce(t, p)
 				require.Empty(t, jobsCollectorErrors(acc))
 				run.record(jobsEmitted(t, acc))
 				require.NoError(t, p.CommitState())
@@ -179,7 +179,7 @@ func TestJobsFaultsAndRestartsExactlyOnce(t *testing.T) {
 				if i > 0 {
 					s.sim.Advance(53 * time.Second)
 				}
-				acc := jobsGather(t, p)
+				acc := gatherOnce(t, p)
 				failed += len(jobsCollectorErrors(acc))
 				run.record(jobsEmitted(t, acc))
 				switch {
@@ -203,7 +203,7 @@ func TestJobsFaultsAndRestartsExactlyOnce(t *testing.T) {
 			// Without faults the walk catches up.
 			s.sim.ClearFaults()
 			for range 3 {
-				acc := jobsGather(t, p)
+				acc := gatherOnce(t, p)
 				require.Empty(t, jobsCollectorErrors(acc))
 				run.record(jobsEmitted(t, acc))
 				require.NoError(t, p.CommitState())
@@ -233,7 +233,7 @@ func TestJobsBacklogWorkedOffAcrossGathers(t *testing.T) {
 		if gathers == 0 {
 			from = s.sim.Now().Add(-3 * time.Hour)
 		}
-		acc := jobsGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, jobsCollectorErrors(acc))
 		got, order := jobsEmitted(t, acc)
 		require.LessOrEqual(t, len(order), 100)
@@ -251,7 +251,7 @@ func TestJobsBacklogWorkedOffAcrossGathers(t *testing.T) {
 	// The jobs that finished while the backlog walk ran (with ids below
 	// where it stood) come with the next walk.
 	for range 3 {
-		acc := jobsGather(t, p)
+		acc := gatherOnce(t, p)
 		require.Empty(t, jobsCollectorErrors(acc))
 		run.record(jobsEmitted(t, acc))
 	}
@@ -267,7 +267,7 @@ func TestJobsCorruptStateStartsOver(t *testing.T) {
 	require.NoError(t, os.WriteFile(stateFile,
 		[]byte(`{"version":1,"servers":{"`+s.server.URL+`/netbackup":{"jobs":{"version":1,"cursor":"bogus"}}}}`), 0o600))
 	p := s.jobsPlugin(t, stateFile, []string{"jobs"}, nil)
-	acc := jobsGather(t, p)
+	acc := gatherOnce(t, p)
 	errs := jobsCollectorErrors(acc)
 	require.Len(t, errs, 1)
 	require.ErrorContains(t, errs[0], "ignoring saved state")
@@ -278,7 +278,7 @@ func TestJobsCorruptStateStartsOver(t *testing.T) {
 
 	// The state written replaces the corrupt one and is read back.
 	p = s.jobsPlugin(t, stateFile, []string{"jobs"}, nil)
-	acc = jobsGather(t, p)
+	acc = gatherOnce(t, p)
 	require.Empty(t, jobsCollectorErrors(acc))
 	got, _ = jobsEmitted(t, acc)
 	require.Empty(t, got)

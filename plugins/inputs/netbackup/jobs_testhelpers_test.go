@@ -1,11 +1,7 @@
 package netbackup
 
 import (
-	"context"
-	"encoding/pem"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -27,16 +23,7 @@ type jobsSim struct {
 
 func jobsStartSim(t testing.TB, cfg nbusim.Config) *jobsSim {
 	t.Helper()
-	if cfg.APIKey == "" {
-		cfg.APIKey = "k"
-	}
-	sim, err := nbusim.New(cfg)
-	require.NoError(t, err)
-	ts := httptest.NewTLSServer(sim)
-	t.Cleanup(ts.Close)
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
-	require.NoError(t, os.WriteFile(caFile, certPEM, 0o600))
+	sim, ts, caFile := startSimulator(t, cfg)
 	return &jobsSim{sim: sim, server: ts, caFile: caFile}
 }
 
@@ -59,14 +46,6 @@ func (s *jobsSim) jobsPlugin(t testing.TB, stateFile string, collect []string, t
 	}
 	require.NoError(t, p.Init())
 	return p
-}
-
-// jobsGather runs one gather into a fresh accumulator.
-func jobsGather(t testing.TB, p *NetBackup) *testutil.Accumulator {
-	t.Helper()
-	var acc testutil.Accumulator
-	require.NoError(t, p.GatherContext(context.Background(), &acc))
-	return &acc
 }
 
 // jobsEmitted is the netbackup_job points of a gather: job id -> timestamp,

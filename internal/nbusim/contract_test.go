@@ -2,15 +2,18 @@ package nbusim_test
 
 // Contract test: every request a client sends to the simulator, and every answer the simulator
 // gives, is checked against the vendor's published OpenAPI documents of the release played
-// (shared/netbackup-openapi). Requests go through ServeHTTP with a recorder: no sockets needed.
+// (testdata/openapi, one folder per release, each file gzip-compressed). Requests go through
+// ServeHTTP with a recorder: no sockets needed.
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -32,12 +35,9 @@ import (
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
 )
 
-// openAPIDirEnv names the directory holding the vendor documents, one folder per release.
-const openAPIDirEnv = "NBU_OPENAPI_DIR"
-
-// defaultOpenAPIDir is shared/netbackup-openapi seen from this package's directory (the CI clones
-// the repository beside a copy of shared/, with the same relative layout).
-const defaultOpenAPIDir = "../../../shared/netbackup-openapi"
+// openAPIDir holds the vendor documents, one folder per release, each file as <name>.gz; its
+// README lists the known defects of the published bundle.
+const openAPIDir = "testdata/openapi"
 
 // simBase is the URL the requests are addressed to; the documents' servers are rewritten to it.
 const simBase = "https://nbu-primary/netbackup"
@@ -49,9 +49,9 @@ var contractReleases = []struct{ release, apiVersion string }{
 }
 
 // enumDeviations are attributes whose values the simulator deliberately takes outside the
-// documented enum because real servers do (shared/netbackup-api.md §5.3 caveats,
-// shared/netbackup-openapi/README.md, the simulator README's deviations). Only enum violations on
-// these attribute names are filtered out; any other violation on them still fails.
+// documented enum because real servers do (testdata/openapi/README.md, the simulator README's
+// deviations). Only enum violations on these attribute names are filtered out; any other
+// violation on them still fails.
 var enumDeviations = map[string]string{
 	"policyType":   `real servers send display names such as "MS-Windows"`,
 	"scheduleType": `real servers and every vendor example send "FULL"`,
@@ -86,8 +86,8 @@ var apiVersionOfRelease = map[string]string{"10.3": "10.0", "10.5": "12.0", "11.
 // object", which kin-openapi rejects; an equivalent inline header parameter replaces it.
 var headerRefAsParameter = regexp.MustCompile(`- \$ref: '?\./common\.yaml#/components/headers/(\w+)'?`)
 
-// documentFixes are byte replacements for other defects of the published files (see the README
-// of shared/netbackup-openapi): a reference to a never-published Swagger-2 file.
+// documentFixes are byte replacements for other defects of the published files (see
+// testdata/openapi/README.md): a reference to a never-published Swagger-2 file.
 var documentFixes = [][2]string{
 	{"$ref: PolicyType_Generic.json#/definitions/policyGenericGet", "type: object"},
 }
@@ -106,7 +106,6 @@ type docEntry struct {
 
 // docCache loads each (release, file) once for the whole test binary.
 type docCache struct {
-	dir     string
 	mu      sync.Mutex
 	entries map[[2]string]*docEntry
 }
@@ -124,26 +123,27 @@ func (c *docCache) get(release, file string) (*vendorDoc, error) {
 		c.entries[[2]string{release, file}] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.doc, e.err = loadVendorDoc(c.dir, release, file) })
+	e.once.Do(func() { e.doc, e.err = loadVendorDoc(release, file) })
 	return e.doc, e.err
 }
 
-func loadVendorDoc(dir, release, file string) (*vendorDoc, error) {
+func loadVendorDoc(release, file string) (*vendorDoc, error) {
 	srcRelease, srcFile := documentSource(release, file)
-	srcDir, err := filepath.Abs(filepath.Join(dir, srcRelease))
+	srcDir, err := filepath.Abs(filepath.Join(openAPIDir, srcRelease))
 	if err != nil {
 		return nil, err
 	}
 	fromVersion, toVersion := "version="+apiVersionOfRelease[srcRelease], "version="+apiVersionOfRelease[release]
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+	// Cached: the big documents reference common.yaml thousands of times.
+	loader.ReadFromURIFunc = openapi3.URIMapCache(func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
 		// Local files of the release folder only: the documents never need anything else.
 		p := filepath.Clean(filepath.FromSlash(u.Path))
 		if (u.Scheme != "" && u.Scheme != "file") || filepath.Dir(p) != srcDir {
 			return nil, fmt.Errorf("reference outside %s refused: %s", srcDir, u)
 		}
-		b, err := os.ReadFile(p)
+		b, err := readCompressedDocument(srcRelease, filepath.Base(p))
 		if err != nil {
 			return nil, err
 		}
@@ -155,29 +155,72 @@ func loadVendorDoc(dir, release, file string) (*vendorDoc, error) {
 			b = bytes.ReplaceAll(b, []byte(fromVersion), []byte(toVersion))
 		}
 		return b, nil
+	})
+	source := srcRelease + "/" + srcFile
+	if source != release+"/"+file {
+		source += " (for " + release + "/" + file + ")"
 	}
 	doc, err := loader.LoadFromFile(filepath.Join(srcDir, srcFile))
 	if err != nil {
-		return nil, fmt.Errorf("load %s/%s: %w", srcRelease, srcFile, err)
+		return nil, fmt.Errorf("load %s: %w", source, err)
 	}
-	// Not gated on doc.Validate(): the published bundle has known defects (README).
+	// Not gated on doc.Validate(): the published bundle has known defects (testdata/openapi/README.md).
 	doc.Servers = openapi3.Servers{{URL: simBase}}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
-		return nil, fmt.Errorf("router for %s/%s: %w", srcRelease, srcFile, err)
+		return nil, fmt.Errorf("router for %s: %w", source, err)
 	}
-	return &vendorDoc{doc: doc, router: router, source: srcRelease + "/" + srcFile}, nil
+	return &vendorDoc{doc: doc, router: router, source: source}, nil
 }
 
-// preloadDocs loads the documents of every release in parallel (the big ones take seconds).
-func preloadDocs(releases []string, files []string) {
+// readCompressedDocument returns the published file name of release from its committed copy,
+// name.gz: the published name is kept so that the references between files resolve unchanged.
+func readCompressedDocument(release, name string) ([]byte, error) {
+	path := filepath.Join(openAPIDir, release, name+".gz")
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("vendor document %s is missing: the contract test needs it in the repository "+
+			"(restore it with git checkout, or add it as %s/README.md explains)", path, openAPIDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("vendor document %s is not gzip-compressed: %w", path, err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("decompress vendor document %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// preloadDocs loads, in parallel (the big ones take seconds), every document the steps need in
+// every release they apply to, and returns why any of them failed to load.
+func preloadDocs(steps []contractStep) error {
 	var wg sync.WaitGroup
-	for _, r := range releases {
-		for _, f := range files {
-			wg.Go(func() { _, _ = vendorDocs.get(r, f) })
+	var mu sync.Mutex
+	var errs []error
+	loading := map[[2]string]bool{}
+	for _, r := range contractReleases {
+		for _, s := range steps {
+			key := [2]string{r.release, s.file}
+			if loading[key] || !releaseAtLeast(r.release, s.minRelease) {
+				continue
+			}
+			loading[key] = true
+			wg.Go(func() {
+				if _, err := vendorDocs.get(key[0], key[1]); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			})
 		}
 	}
 	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // ---- what a client sends ----
@@ -237,7 +280,7 @@ func contractSteps() []contractStep {
 		}},
 		{name: "jobs-unauthorized", file: "admin.yaml", status: http.StatusUnauthorized, build: func(*flowState) call {
 			return call{method: http.MethodGet, path: "/admin/jobs", noAuth: true, query: url.Values{"page[limit]": {"1"}}}
-		}, statusUndocumented: "GET /admin/jobs lists no 401 although every protected endpoint answers it (shared/netbackup-api.md §2.3)"},
+		}, statusUndocumented: "GET /admin/jobs lists no 401 although admin.yaml lists one for every other operation, in every release"},
 		{name: "jobs-first-page", file: "admin.yaml", status: http.StatusOK,
 			build: get("/admin/jobs", url.Values{"page[limit]": {"5"}}),
 			after: func(t *testing.T, st *flowState, body []byte) {
@@ -485,32 +528,11 @@ func versionLess(a, b string) bool {
 	return aMaj < bMaj || (aMaj == bMaj && aMin < bMin)
 }
 
-func openAPIDir(t *testing.T) string {
-	dir := os.Getenv(openAPIDirEnv)
-	if dir == "" {
-		dir = defaultOpenAPIDir
-	}
-	if _, err := os.Stat(filepath.Join(dir, "11.0", "admin.yaml")); err != nil {
-		t.Skipf("vendor OpenAPI documents not found in %q (set %s to the netbackup-openapi folder): %v", dir, openAPIDirEnv, err)
-	}
-	return dir
-}
-
 // ---- the test ----
 
 func TestContractOpenAPI(t *testing.T) {
-	vendorDocs.dir = openAPIDir(t)
 	steps := contractSteps()
-	var releases, files []string
-	for _, r := range contractReleases {
-		releases = append(releases, r.release)
-	}
-	for _, s := range steps {
-		if !slices.Contains(files, s.file) {
-			files = append(files, s.file)
-		}
-	}
-	preloadDocs(releases, files)
+	require.NoError(t, preloadDocs(steps), "vendor OpenAPI documents")
 
 	t.Run("8.3", func(t *testing.T) {
 		t.Skip("8.3 (API 4.0): the bundle has no documents for this release")
@@ -609,7 +631,6 @@ func requireErrorEnvelope(t *testing.T, body []byte) {
 // bodies for a documented operation must produce violations (and a deliberate enum deviation
 // must not hide another attribute's violation).
 func TestContractValidatorRejectsBrokenResponses(t *testing.T) {
-	vendorDocs.dir = openAPIDir(t)
 	vd, err := vendorDocs.get("11.0", "admin.yaml")
 	require.NoError(t, err)
 	st := &flowState{release: "11.0", apiVersion: "13.0"}

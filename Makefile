@@ -8,9 +8,6 @@ TOOLS         := $(CURDIR)/.tools/bin
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS       := -s -w -X main.version=$(VERSION)
 GOLANGCI_LINT_VERSION := v2.15.0
-# The vendor OpenAPI documents the simulator's contract test checks against.
-NBU_OPENAPI_DIR ?= $(abspath $(CURDIR)/../shared/netbackup-openapi)
-export NBU_OPENAPI_DIR
 
 .PHONY: all build test lint demo e2e bench soak fuzz clean sample-config
 

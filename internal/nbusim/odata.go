@@ -1,6 +1,8 @@
 package nbusim
 
-// The OData 4.01 subset NetBackup accepts in `filter=` (see shared/netbackup-api.md §4.3):
+// The OData 4.01 subset NetBackup accepts in `filter=`: the operators and functions that the
+// `filter` parameters of the vendor documents (testdata/openapi) list per attribute. Date-times are
+// unquoted in the vendor's examples but quoted in some of its code samples: both are accepted.
 //
 //	expr     = or
 //	or       = and { "or" and }

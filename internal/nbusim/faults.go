@@ -145,6 +145,7 @@ func (s *Simulator) applyFault(w *statusRecorder, r *http.Request, rel string) b
 			w.Header()[k] = v
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(buf.body.Len()))
+		w.aborted = true // logged as cut (status 0), though a status goes out
 		w.WriteHeader(buf.statusOrOK())
 		_, _ = w.Write(buf.body.Bytes()[:buf.body.Len()/2])
 		w.Flush()

@@ -21,15 +21,19 @@ type request struct {
 // ServeHTTP routes everything under /netbackup.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
-	defer func() {
+	// The request is logged when its status is written, before any byte
+	// reaches the client: a client that has read the answer finds it in the
+	// log. A request that never got a status (cut, hung) is logged at the end.
+	rec.onCommit = func(status int) {
 		s.requests.add(RequestRecord{
 			Method:        r.Method,
 			Path:          r.URL.Path,
 			RawQuery:      r.URL.RawQuery,
-			Status:        rec.statusOrOK(),
+			Status:        status,
 			Authorization: r.Header.Get("Authorization") != "" || hasAuthCookie(r),
 		})
-	}()
+	}
+	defer rec.commit()
 	s.serve(rec, r)
 }
 
@@ -195,14 +199,17 @@ func sleepCtx(r *http.Request, d time.Duration) bool {
 // statusRecorder remembers the status written, for the request log.
 type statusRecorder struct {
 	http.ResponseWriter
-	status  int
-	aborted bool // connection cut on purpose (fault): logged with status 0
+	status    int
+	aborted   bool // connection cut on purpose (fault): logged with status 0
+	onCommit  func(status int)
+	committed bool
 }
 
 func (w *statusRecorder) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
+	w.commit()
 	w.ResponseWriter.WriteHeader(code)
 }
 
@@ -210,7 +217,17 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	w.commit()
 	return w.ResponseWriter.Write(b)
+}
+
+// commit hands the status to onCommit, once.
+func (w *statusRecorder) commit() {
+	if w.committed || w.onCommit == nil {
+		return
+	}
+	w.committed = true
+	w.onCommit(w.statusOrOK())
 }
 
 func (w *statusRecorder) Flush() {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The alerts collector counts NetBackup alerts (GET /manage/alerts, offset
@@ -71,10 +73,8 @@ func (s *alertsState) observe(id string, t time.Time) {
 
 type alertsCollector struct {
 	srv      *server
-	log      telegraf.Logger
 	lookback time.Duration
 	events   bool
-	missing  missingEndpoint
 
 	mu       sync.Mutex
 	baseline bool // state holds what earlier gathers saw
@@ -82,20 +82,17 @@ type alertsCollector struct {
 	reported map[alertKey]bool
 }
 
-func init() {
-	registerCollector("alerts", func(p *NetBackup, srv *server) (collector, error) {
-		c := &alertsCollector{
-			srv:      srv,
-			log:      p.Log,
-			lookback: time.Duration(p.AlertLookback),
-			events:   p.AlertEvents,
-			reported: make(map[alertKey]bool),
-		}
-		for _, key := range defaultAlertKeys {
-			c.reported[key] = true
-		}
-		return c, nil
-	})
+func newAlertsCollector(p *NetBackup, srv *server) (collector, error) {
+	c := &alertsCollector{
+		srv:      srv,
+		lookback: time.Duration(p.AlertLookback),
+		events:   p.AlertEvents,
+		reported: make(map[alertKey]bool),
+	}
+	for _, key := range defaultAlertKeys {
+		c.reported[key] = true
+	}
+	return c, nil
 }
 
 // alertEvent is one new alert waiting to be emitted.
@@ -110,7 +107,7 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 
 	start := c.srv.now().Add(-c.lookback)
 	query := url.Values{
-		"filter": {"createdDateTime ge " + odataTime(start)},
+		"filter": {"createdDateTime ge " + nbuapi.ODataTime(start)},
 		"sort":   {"createdDateTime"},
 	}
 	counts := make(map[alertKey]*alertCounts)
@@ -119,9 +116,10 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 	// Offset pages of a list that grows at its head (newest first) can
 	// repeat an item at a page boundary: each id counts once.
 	seen := make(map[string]bool)
-	for item, err := range offsetItems[alertAttributes](ctx, c.srv.client, alertsPath, query, alertsPageLimit) {
+	list := nbuapi.List{Path: alertsPath, Query: query, Limit: alertsPageLimit, Paging: nbuapi.OffsetPaging}
+	for item, err := range nbuapi.Items[alertAttributes](ctx, c.srv.client, list) {
 		if err != nil {
-			if c.missing.skip(c.log, err, "alerts", c.srv, alertsPath) {
+			if c.srv.endpointUnavailable("alerts", alertsPath, err) {
 				return nil
 			}
 			// Nothing is emitted and the state stays: the next gather
@@ -152,6 +150,7 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 		}
 		next.observe(item.ID, created)
 	}
+	c.srv.endpointAvailable("alerts", alertsPath)
 	c.state = next
 	c.baseline = true
 	c.emitCounts(acc, counts)

@@ -3,6 +3,8 @@ package netbackup
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // alertAttributes is what the alerts collector reads of an alert
@@ -27,7 +29,7 @@ type alertTime struct {
 
 func (t *alertTime) UnmarshalJSON(data []byte) error {
 	t.Time = time.Time{}
-	s, ok := jsonScalar(data)
+	s, ok := nbuapi.Scalar(data)
 	if !ok {
 		return nil
 	}
@@ -45,7 +47,7 @@ var alertTimeLayouts = []string{
 }
 
 func parseAlertTime(s string) (time.Time, bool) {
-	if t, err := parseNBUTime(s); err == nil {
+	if t, err := nbuapi.ParseTime(s); err == nil {
 		return t, true
 	}
 	for _, layout := range alertTimeLayouts {
@@ -68,7 +70,7 @@ func (p *alertParams) UnmarshalJSON(data []byte) error {
 	}
 	out := make(alertParams, len(raw))
 	for k, v := range raw {
-		if s, ok := jsonScalar(v); ok {
+		if s, ok := nbuapi.Scalar(v); ok {
 			out[k] = s
 		}
 	}

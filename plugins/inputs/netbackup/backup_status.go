@@ -25,10 +25,6 @@ import (
 // (partially successful: an image was written, some files skipped) is a
 // success.
 
-func init() {
-	registerCollector("backup_status", newBackupStatusCollector)
-}
-
 const (
 	backupStatusStateVersion = 1
 	// backupPairRetention drops a (policy, client) pair not seen in a

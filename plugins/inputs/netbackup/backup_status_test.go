@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // backupStatusExpected computes netbackup_backup_status from the
@@ -135,9 +136,9 @@ func TestBackupStatusApplyOutOfOrder(t *testing.T) {
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	job := func(id, parent, status int64, endMinutes int) *jobAttributes {
 		return &jobAttributes{
-			JobID: flexInt64{V: id, Set: true}, ParentJobID: flexInt64{V: parent, Set: true},
+			JobID: nbuapi.Int{V: id, Set: true}, ParentJobID: nbuapi.Int{V: parent, Set: true},
 			JobType: "BACKUP", PolicyName: "pol", PolicyType: "STANDARD", ClientName: "c1", State: "DONE",
-			Status: flexInt64{V: status, Set: true}, EndTime: nbuTime{base.Add(time.Duration(endMinutes) * time.Minute)},
+			Status: nbuapi.Int{V: status, Set: true}, EndTime: nbuapi.Time{Time: base.Add(time.Duration(endMinutes) * time.Minute)},
 		}
 	}
 	c.apply(job(1, 0, 2, 5))   // failure at :05
@@ -152,9 +153,9 @@ func TestBackupStatusApplyOutOfOrder(t *testing.T) {
 	// itself is not a backup of the client.
 	c.apply(job(10, 9, 84, 20))
 	c.apply(job(11, 9, 84, 20))
-	c.apply(&jobAttributes{JobID: flexInt64{V: 9, Set: true}, ChildCount: flexInt64{V: 2, Set: true},
+	c.apply(&jobAttributes{JobID: nbuapi.Int{V: 9, Set: true}, ChildCount: nbuapi.Int{V: 2, Set: true},
 		JobType: "BACKUP", PolicyName: "pol", ClientName: "c1", State: "DONE",
-		Status: flexInt64{V: 0, Set: true}, EndTime: nbuTime{base.Add(30 * time.Minute)}})
+		Status: nbuapi.Int{V: 0, Set: true}, EndTime: nbuapi.Time{Time: base.Add(30 * time.Minute)}})
 	require.Len(t, pair.Failures, 2)
 	require.Equal(t, int64(84), pair.LastStatus)
 

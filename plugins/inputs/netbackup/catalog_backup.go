@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The catalog_backup collector answers "could we recover NetBackup itself?":
@@ -28,22 +30,18 @@ const catalogJobsPath = "/admin/jobs"
 var catalogPolicyTypes = []string{"NBU-Catalog", "NBU_CATALOG"}
 
 type catalogBackupCollector struct {
-	srv     *server
-	log     telegraf.Logger
-	missing missingEndpoint
+	srv *server
 }
 
-func init() {
-	registerCollector("catalog_backup", func(p *NetBackup, srv *server) (collector, error) {
-		return &catalogBackupCollector{srv: srv, log: p.Log}, nil
-	})
+func newCatalogBackupCollector(_ *NetBackup, srv *server) (collector, error) {
+	return &catalogBackupCollector{srv: srv}, nil
 }
 
 // catalogJobsFilter selects finished catalog backup jobs; onlySuccess adds
 // status eq 0.
 func catalogJobsFilter(onlySuccess bool) string {
-	filter := "(policyType eq " + odataString(catalogPolicyTypes[0]) +
-		" or policyType eq " + odataString(catalogPolicyTypes[1]) + ") and state eq " + odataString("DONE")
+	filter := "(policyType eq " + nbuapi.ODataString(catalogPolicyTypes[0]) +
+		" or policyType eq " + nbuapi.ODataString(catalogPolicyTypes[1]) + ") and state eq " + nbuapi.ODataString("DONE")
 	if onlySuccess {
 		filter += " and status eq 0"
 	}
@@ -58,9 +56,9 @@ func (c *catalogBackupCollector) newestCatalogJob(ctx context.Context, onlySucce
 		"page[limit]": {"1"},
 	}
 	var answer struct {
-		Data []resource[jobAttributes] `json:"data"`
+		Data []nbuapi.Resource[jobAttributes] `json:"data"`
 	}
-	if err := c.srv.client.get(ctx, catalogJobsPath, query, &answer); err != nil {
+	if err := c.srv.client.Get(ctx, catalogJobsPath, query, &answer); err != nil {
 		return nil, err
 	}
 	if len(answer.Data) == 0 {
@@ -72,11 +70,12 @@ func (c *catalogBackupCollector) newestCatalogJob(ctx context.Context, onlySucce
 func (c *catalogBackupCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
 	newest, err := c.newestCatalogJob(ctx, false)
 	if err != nil {
-		if c.missing.skip(c.log, err, "catalog_backup", c.srv, catalogJobsPath) {
+		if c.srv.endpointUnavailable("catalog_backup", catalogJobsPath, err) {
 			return nil
 		}
 		return fmt.Errorf("newest catalog backup job: %w", err)
 	}
+	c.srv.endpointAvailable("catalog_backup", catalogJobsPath)
 	var success *jobAttributes
 	if newest != nil {
 		if newest.Status.Set && newest.Status.V == 0 {

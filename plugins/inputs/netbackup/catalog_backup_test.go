@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The newest finished catalog backup and the newest successful one are the
@@ -50,9 +51,9 @@ func TestCatalogBackupFields(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	job := func(id, status int64, end time.Time) *jobAttributes {
 		return &jobAttributes{
-			JobID:   flexInt64{V: id, Set: true},
-			Status:  flexInt64{V: status, Set: true},
-			EndTime: nbuTime{Time: end},
+			JobID:   nbuapi.Int{V: id, Set: true},
+			Status:  nbuapi.Int{V: status, Set: true},
+			EndTime: nbuapi.Time{Time: end},
 		}
 	}
 	tests := []struct {

@@ -16,26 +16,23 @@ import (
 const caCertPath = "/security/cacert"
 
 type certificatesCollector struct {
-	srv     *server
-	log     telegraf.Logger
-	missing missingEndpoint
-	now     func() time.Time // expiry is measured on the local clock, like TLS verification
+	srv *server
+	now func() time.Time // expiry is measured on the local clock, like TLS verification
 }
 
-func init() {
-	registerCollector("certificates", func(p *NetBackup, srv *server) (collector, error) {
-		return &certificatesCollector{srv: srv, log: p.Log, now: time.Now}, nil
-	})
+func newCertificatesCollector(_ *NetBackup, srv *server) (collector, error) {
+	return &certificatesCollector{srv: srv, now: time.Now}, nil
 }
 
 func (c *certificatesCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
 	var infos []certInfo
 	var answer caCertAnswer
-	err := c.srv.client.get(ctx, caCertPath, nil, &answer)
+	err := c.srv.client.Get(ctx, caCertPath, nil, &answer)
 	switch {
 	case err == nil:
+		c.srv.endpointAvailable("certificates", caCertPath)
 		infos = append(infos, answer.certInfos()...)
-	case c.missing.skip(c.log, err, "certificates", c.srv, caCertPath):
+	case c.srv.endpointUnavailable("certificates", caCertPath, err):
 		err = nil
 	default:
 		// The handshake's certificates are still reported below.

@@ -7,6 +7,8 @@ import (
 	"encoding/pem"
 	"strings"
 	"time"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // caCertAnswer is GET /security/cacert in both shapes seen: the 10.x+
@@ -27,7 +29,7 @@ type caCertEntry struct {
 		SubjectCN    string          `json:"subjectCN"`
 		SubjectName  string          `json:"subjectName"`
 		SerialNumber json.RawMessage `json:"serialNumber"`
-		NotAfter     nbuTime         `json:"notAfter"`
+		NotAfter     nbuapi.Time     `json:"notAfter"`
 	} `json:"caCertDetails"`
 }
 
@@ -98,7 +100,7 @@ func certInfosFromEntry(kind string, e caCertEntry) []certInfo {
 	if e.Details.NotAfter.IsZero() {
 		return nil
 	}
-	serial, _ := jsonScalar(e.Details.SerialNumber)
+	serial, _ := nbuapi.Scalar(e.Details.SerialNumber)
 	return []certInfo{{
 		kind:     kind,
 		subject:  certName(e.Details.SubjectCN, e.Details.SubjectName),

@@ -3,17 +3,15 @@ package netbackup
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/influxdata/telegraf"
 )
 
 // A collector turns one family of NetBackup resources into metrics for one
-// server. Each collector lives in its own file and registers itself in init(),
-// so that adding one touches only its file, its tests, sample.conf and the
-// README's metrics table.
+// server. Each collector lives in its own file with the same shape: its
+// constructor (what it needs from the options), what it asks the server,
+// how the items become metrics.
 type collector interface {
 	// collect gathers one family from the collector's server. Partial results
 	// already added to acc stay; the returned error says what failed.
@@ -34,27 +32,47 @@ type statefulCollector interface {
 // collectorFactory builds one collector instance for one server.
 type collectorFactory func(p *NetBackup, srv *server) (collector, error)
 
-// collectorFactories is filled by the init() functions of the collector files
-// and never changed afterwards.
-var collectorFactories = make(map[string]collectorFactory)
-
-func registerCollector(name string, factory collectorFactory) {
-	if _, dup := collectorFactories[name]; dup {
-		panic(fmt.Sprintf("collector %q registered twice", name))
-	}
-	collectorFactories[name] = factory
+// collectorTable is every collector, in the order sample.conf documents
+// them. A table rather than registration from each file's init(): the whole
+// set is read in one place, its order is fixed, and nothing runs at import
+// time.
+var collectorTable = []struct {
+	name  string
+	build collectorFactory
+}{
+	{"jobs", newJobsCollector},
+	{"backup_status", newBackupStatusCollector},
+	{"storage", newStorageCollector},
+	{"tape", newTapeCollector},
+	{"media_servers", newMediaServersCollector},
+	{"slp", newSLPCollector},
+	{"catalog_backup", newCatalogBackupCollector},
+	{"alerts", newAlertsCollector},
+	{"services", newServicesCollector},
+	{"licensing", newLicensingCollector},
+	{"certificates", newCertificatesCollector},
 }
 
-// knownCollectors lists the registered collector names, sorted.
+// knownCollectors lists the collector names in the table's order.
 func knownCollectors() []string {
-	names := make([]string, 0, len(collectorFactories))
-	for name := range collectorFactories {
-		names = append(names, name)
+	names := make([]string, 0, len(collectorTable))
+	for _, c := range collectorTable {
+		names = append(names, c.name)
 	}
-	sort.Strings(names)
 	return names
 }
 
 func isKnownCollector(name string) bool {
 	return slices.Contains(knownCollectors(), name)
+}
+
+// buildCollector builds the named collector for srv; the name is known
+// (Init validated it).
+func buildCollector(name string, p *NetBackup, srv *server) (collector, error) {
+	for _, c := range collectorTable {
+		if c.name == name {
+			return c.build(p, srv)
+		}
+	}
+	panic("unknown collector " + name)
 }

@@ -18,7 +18,7 @@ import (
 
 // Decoding cost of one page of 100 jobs, as the simulator sends it (about
 // 2 KB of JSON per job, ~75 attributes of which the plugin reads 27): the
-// plugin's decode (encoding/json into page[jobAttributes]) against two
+// plugin's decode (encoding/json into testPage[jobAttributes]) against two
 // faster libraries, and what each needs merely to validate the same bytes.
 //
 //	go test ./plugins/inputs/netbackup -run '^$' -bench BenchmarkDecodeJobsPage -benchmem
@@ -56,14 +56,14 @@ const decodeBenchQuery = "page[limit]=100&sort=jobId&page[after]=100000&filter=s
 
 func BenchmarkDecodeJobsPage(b *testing.B) {
 	body := simJobsPage(b, "11.0", decodeBenchQuery)
-	var probe page[jobAttributes]
+	var probe testPage[jobAttributes]
 	require.NoError(b, stdjson.Unmarshal(body, &probe))
 	jobs := len(probe.Data)
 	require.Equal(b, 100, jobs)
 	for _, lib := range jsonLibraries {
 		b.Run(lib.name+"/decode", func(b *testing.B) {
 			decode := func() {
-				var p page[jobAttributes]
+				var p testPage[jobAttributes]
 				if err := lib.unmarshal(body, &p); err != nil {
 					b.Fatal(err)
 				}
@@ -113,11 +113,11 @@ func TestDecodersAgreeOnJobPages(t *testing.T) {
 		bodies[filepath.Base(name)] = data
 	}
 	for name, body := range bodies {
-		var want page[jobAttributes]
+		var want testPage[jobAttributes]
 		require.NoError(t, stdjson.Unmarshal(body, &want), name)
 		require.NotEmpty(t, want.Data, name)
 		for _, lib := range jsonLibraries[1:] {
-			var got page[jobAttributes]
+			var got testPage[jobAttributes]
 			require.NoError(t, lib.unmarshal(body, &got), "%s with %s", name, lib.name)
 			require.Equal(t, want, got, "%s with %s", name, lib.name)
 			require.True(t, lib.valid(body), "%s with %s", name, lib.name)

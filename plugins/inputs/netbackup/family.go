@@ -5,41 +5,44 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
-	"sync"
+	"net/url"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
-// storageFamily is one resource family read by the storage, tape and
-// media_servers collectors (disk pools, drives, media servers, ...). It
-// remembers what was already said about the family, so that conditions that
-// persist from gather to gather are reported once, not every interval:
+// family is one resource family read by the storage, tape and
+// media_servers collectors (disk pools, drives, media servers, ...). The
+// conditions that persist from gather to gather are said once, through the
+// server's conditions, not every interval:
 //   - the key may not read the family (401/403 on this endpoint): one error,
 //     then silence until the family is read successfully again;
 //   - the server lists none (200 with empty data: nothing configured, or a
 //     key without the right to see them): one informative log line;
-//   - the server's API lacks the family (404, or an API version known to be
-//     too old): one informative log line, and no request while the version
-//     stays too old.
-type storageFamily struct {
-	name   string // plural, for messages: "disk pools"
-	path   string // endpoint, relative to /netbackup
-	source string // server host, for messages
-	log    telegraf.Logger
-
-	mu          sync.Mutex
-	deniedNoted bool
-	emptyNoted  bool
-	absentNoted bool
+//   - the server's API lacks an optional family (not available, or an API
+//     version known to be too old): one informative log line, and no
+//     request while the version stays too old.
+type family struct {
+	name       string // plural, for messages: "disk pools"
+	path       string // endpoint, relative to /netbackup
+	optional   bool   // some releases lack it: "not available" is no failure
+	conditions *conditions
 }
 
-func newStorageFamily(srv *server, log telegraf.Logger, name, path string) *storageFamily {
-	return &storageFamily{name: name, path: path, source: srv.source, log: log}
+func newFamily(srv *server, name, path string) *family {
+	return &family{name: name, path: path, conditions: srv.conditions}
 }
 
-// storageFamilyResult is the outcome of one read of a family.
-type storageFamilyResult struct {
+// newOptionalFamily is a family that older releases lack.
+func newOptionalFamily(srv *server, name, path string) *family {
+	f := newFamily(srv, name, path)
+	f.optional = true
+	return f
+}
+
+// familyResult is the outcome of one read of a family.
+type familyResult struct {
 	items int
 	// err is what the collector returns for this family (nil when the
 	// condition was already reported).
@@ -51,11 +54,10 @@ type storageFamilyResult struct {
 	complete bool
 }
 
-// storageReadFamily drains items, calling emit for each, and classifies the
-// outcome (see storageFamily). absentOK says that a 404 means "this API
-// version lacks the family" rather than a failure.
-func storageReadFamily[A any](f *storageFamily, items iter.Seq2[resource[A], error], absentOK bool, emit func(resource[A])) storageFamilyResult {
-	var res storageFamilyResult
+// readFamily drains items, calling emit for each, and classifies the
+// outcome (see family).
+func readFamily[A any](f *family, items iter.Seq2[nbuapi.Resource[A], error], emit func(nbuapi.Resource[A])) familyResult {
+	var res familyResult
 	var readErr error
 	for item, err := range items {
 		if err != nil {
@@ -66,30 +68,38 @@ func storageReadFamily[A any](f *storageFamily, items iter.Seq2[resource[A], err
 		emit(item)
 	}
 
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	c := f.conditions
+	source := c.source
 	switch {
 	case readErr == nil:
 		res.complete = true
-		f.deniedNoted, f.absentNoted = false, false
-		if res.items == 0 {
-			if !f.emptyNoted {
-				f.infof("server %s: the server lists no %s (none configured, or the API key may not view them); reported once", f.source, f.name)
-				f.emptyNoted = true
-			}
-		} else {
-			f.emptyNoted = false
+		if c.lower(f.key("denied")) {
+			c.infof("server %s: %s can be read again", source, f.name)
 		}
-	case isStatus(readErr, http.StatusUnauthorized) || isStatus(readErr, http.StatusForbidden):
+		if c.lower(f.key("absent")) {
+			c.infof("server %s: %s are available again", source, f.name)
+		}
+		if res.items == 0 {
+			if c.raise(f.key("empty")) {
+				c.infof("server %s: the server lists no %s (none configured, or the API key may not view them); reported once", source, f.name)
+			}
+		} else if c.lower(f.key("empty")) {
+			c.infof("server %s: the server lists %s again", source, f.name)
+		}
+	case nbuapi.IsDenied(readErr):
 		res.denied = fmt.Errorf("%s (%s): the API key may not read them: %w", f.name, f.path, readErr)
-		if !f.deniedNoted {
-			f.deniedNoted = true
+		if c.raise(f.key("denied")) {
 			res.err = res.denied
 		} else {
-			f.debugf("server %s: %s still denied (already reported)", f.source, f.name)
+			c.debugf("server %s: %s still denied (already reported)", source, f.name)
 		}
-	case absentOK && isStatus(readErr, http.StatusNotFound):
-		f.noteAbsentLocked("the server's API does not have them (404)")
+	case f.optional && nbuapi.IsUnavailable(readErr):
+		var status int
+		var e *nbuapi.Error
+		if errors.As(readErr, &e) {
+			status = e.Status
+		}
+		f.noteAbsent(fmt.Sprintf("the server's API does not have them (%d)", status))
 	case errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded):
 		res.err = fmt.Errorf("%s (%s): interrupted after %d items: %w", f.name, f.path, res.items, readErr)
 	default:
@@ -99,37 +109,22 @@ func storageReadFamily[A any](f *storageFamily, items iter.Seq2[resource[A], err
 }
 
 // noteAbsent reports once that the server's API lacks the family.
-func (f *storageFamily) noteAbsent(why string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.noteAbsentLocked(why)
-}
-
-func (f *storageFamily) noteAbsentLocked(why string) {
-	if f.absentNoted {
-		return
-	}
-	f.absentNoted = true
-	f.infof("server %s: not collecting %s: %s; reported once", f.source, f.name, why)
-}
-
-func (f *storageFamily) infof(format string, args ...interface{}) {
-	if f.log != nil {
-		f.log.Infof(format, args...)
+func (f *family) noteAbsent(why string) {
+	if f.conditions.raise(f.key("absent")) {
+		f.conditions.infof("server %s: not collecting %s: %s; reported once", f.conditions.source, f.name, why)
 	}
 }
 
-func (f *storageFamily) debugf(format string, args ...interface{}) {
-	if f.log != nil {
-		f.log.Debugf(format, args...)
-	}
+// key names one condition of the family.
+func (f *family) key(condition string) string {
+	return f.name + " " + condition
 }
 
-// storageJoinResults joins the errors of a collector's families. When every
+// joinFamilyResults joins the errors of a collector's families. When every
 // family of a collector with several was denied, the key itself is the
 // problem (revoked, or no rights at all): that is reported every gather, not
 // once. A single-family collector cannot tell, and reports once.
-func storageJoinResults(results ...storageFamilyResult) error {
+func joinFamilyResults(results ...familyResult) error {
 	var errs []error
 	allDenied := len(results) > 1
 	for _, r := range results {
@@ -149,12 +144,22 @@ func storageJoinResults(results ...storageFamilyResult) error {
 	return errors.Join(errs...)
 }
 
-// storageAdd sends points to the accumulator.
-func storageAdd(acc telegraf.Accumulator, points ...storagePoint) {
+// addPoints sends points to the accumulator.
+func addPoints(acc telegraf.Accumulator, points ...point) {
 	for _, p := range points {
 		if len(p.fields) == 0 {
 			continue // a metric without fields is dropped by Telegraf anyway
 		}
 		acc.AddFields(p.measurement, p.fields, p.tags)
 	}
+}
+
+// offsetList is an unfiltered offset-paged collection.
+func offsetList(path string, limit int) nbuapi.List {
+	return nbuapi.List{Path: path, Limit: limit, Paging: nbuapi.OffsetPaging}
+}
+
+// cursorList is a cursor-paged collection.
+func cursorList(path string, query url.Values, limit int) nbuapi.List {
+	return nbuapi.List{Path: path, Query: query, Limit: limit, Paging: nbuapi.CursorPaging}
 }

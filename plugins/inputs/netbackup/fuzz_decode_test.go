@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // Fuzz targets for the decoding of what servers send: job pages and the
@@ -48,21 +49,20 @@ func FuzzJobsPage(f *testing.F) {
 	f.Add([]byte(`{"data":[{"attributes":{"jobId":{},"status":[],"elapsedTime":"NaN","startTime":1718000000000}}]}`))
 	f.Add([]byte(`{"data":null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var p page[jobAttributes]
+		var p testPage[jobAttributes]
 		if json.Unmarshal(data, &p) != nil {
 			return
 		}
-		_ = p.nextText()
 		for _, item := range p.Data {
 			for _, rel := range item.Relationships {
-				_ = rel.ids()
+				_ = rel.IDs()
 			}
 			a := &item.Attributes
 			tags := jobTags(a, "nbu", defaultJobTags)
 			relRequireFields(t, jobMeasurement, finishedJobFields(a), tags)
 			relRequireFields(t, jobActiveMeasurement, activeJobFields(a), tags)
 			_ = jobTimestamp(a)
-			for _, ts := range []nbuTime{a.StartTime, a.EndTime, a.ActiveTryStartTime, a.LastUpdateTime} {
+			for _, ts := range []nbuapi.Time{a.StartTime, a.EndTime, a.ActiveTryStartTime, a.LastUpdateTime} {
 				require.True(t, ts.IsZero() || ts.Unix() > 0, "a date-time at or before the epoch counts as unset")
 			}
 		}
@@ -83,7 +83,7 @@ func FuzzStoragePage(f *testing.F) {
 		`"mediaStatus":"ACTIVE MULTIPLEXED","kiloBytes":123}}],"meta":{"pagination":{"next":"c2"}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		names := map[string]string{}
-		var pools page[diskPoolAttributes]
+		var pools testPage[diskPoolAttributes]
 		if json.Unmarshal(data, &pools) == nil {
 			for _, r := range pools.Data {
 				names[r.ID] = diskPoolName(r)
@@ -92,28 +92,28 @@ func FuzzStoragePage(f *testing.F) {
 				}
 			}
 		}
-		var units page[storageUnitAttributes]
+		var units testPage[storageUnitAttributes]
 		if json.Unmarshal(data, &units) == nil {
 			for _, r := range units.Data {
 				pt := storageUnitPoint("nbu", r, names)
 				relRequireFields(t, pt.measurement, pt.fields, pt.tags)
 			}
 		}
-		var servers page[storageServerAttributes]
+		var servers testPage[storageServerAttributes]
 		if json.Unmarshal(data, &servers) == nil {
 			for _, r := range servers.Data {
 				pt := storageServerPoint("nbu", r)
 				relRequireFields(t, pt.measurement, pt.fields, pt.tags)
 			}
 		}
-		var drives page[driveAttributes]
+		var drives testPage[driveAttributes]
 		if json.Unmarshal(data, &drives) == nil {
 			for _, r := range drives.Data {
 				pt := drivePoint("nbu", r)
 				relRequireFields(t, pt.measurement, pt.fields, pt.tags)
 			}
 		}
-		var media page[tapeMediaAttributes]
+		var media testPage[tapeMediaAttributes]
 		if json.Unmarshal(data, &media) == nil {
 			tally := make(tapeMediaTally)
 			for _, r := range media.Data {
@@ -123,14 +123,14 @@ func FuzzStoragePage(f *testing.F) {
 				relRequireFields(t, pt.measurement, pt.fields, pt.tags)
 			}
 		}
-		var mediaServers page[mediaServerAttributes]
+		var mediaServers testPage[mediaServerAttributes]
 		if json.Unmarshal(data, &mediaServers) == nil {
 			for _, r := range mediaServers.Data {
 				pt := mediaServerPoint("nbu", r)
 				relRequireFields(t, pt.measurement, pt.fields, pt.tags)
 			}
 		}
-		var alerts page[alertAttributes]
+		var alerts testPage[alertAttributes]
 		_ = json.Unmarshal(data, &alerts)
 	})
 }
@@ -149,82 +149,16 @@ func FuzzCertificatesPEM(f *testing.F) {
 	})
 }
 
-// FuzzNBUDuration: PT5M46S, 00:05:46, 1:02:03:04, seconds. A duration
-// without a minus sign is never negative.
-func FuzzNBUDuration(f *testing.F) {
-	for _, s := range []string{"PT5M46S", "00:05:46", "P1DT2H", "PT0.5S", "123:05:46", "1:02:03:04", "346", "-PT1S", "P1W", "PT", "NaN", "1e400"} {
+// FuzzAlertTime: createdDateTime in every form an alert carries (the
+// vendor example's "2018-04-26 13:41:31.751000+00:00" as well as ISO 8601).
+func FuzzAlertTime(f *testing.F) {
+	for _, s := range []string{"2024-06-10T06:22:05.123Z", "2018-04-26 13:41:31.751000+00:00", "2024-06-10T06:22:05+0200", "", "-1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := parseNBUDuration(s)
-		if err == nil && !containsByte(s, '-') {
-			require.GreaterOrEqual(t, d, time.Duration(0), "%q", s)
-		}
-		quoted, _ := json.Marshal(s)
-		var nd nbuDuration
-		require.NoError(t, nd.UnmarshalJSON(quoted), "a bad duration leaves the field unset, never fails the page")
-		if nd.Set && !containsByte(s, '-') {
-			require.GreaterOrEqual(t, nd.D, time.Duration(0), "%q", s)
-		}
-	})
-}
-
-// FuzzNBUTime: the date-time forms of jobs and alerts; the epoch and
-// anything unreadable are "unset".
-func FuzzNBUTime(f *testing.F) {
-	for _, s := range []string{"2024-06-10T06:22:05.123Z", "2024-06-10T06:22:05", "2024-06-10 06:22:05", "1718000000000",
-		"1970-01-01T00:00:00Z", "2018-04-26 13:41:31.751000+00:00", "2024-06-10T06:22:05+0200", "", "-1"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		_, _ = parseNBUTime(s)
 		_, _ = parseAlertTime(s)
 		quoted, _ := json.Marshal(s)
-		var nt nbuTime
-		require.NoError(t, nt.UnmarshalJSON(quoted))
-		require.True(t, nt.IsZero() || nt.Unix() > 0)
-		require.NoError(t, nt.UnmarshalJSON([]byte(s)), "unquoted (a number, or garbage)")
 		var at alertTime
 		require.NoError(t, at.UnmarshalJSON(quoted))
 	})
-}
-
-// FuzzAPIVersion: the X-NetBackup-API-Version header and the api_version
-// option.
-func FuzzAPIVersion(f *testing.F) {
-	for _, s := range []string{"13.0", "13", " 10.0 ", "8.3.0.1", "0.1", "-1.0", "99999999999999999999.0", "1.-1", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v, err := parseAPIVersion(s)
-		if err != nil {
-			return
-		}
-		require.GreaterOrEqual(t, v.Major, 1)
-		require.GreaterOrEqual(t, v.Minor, 0)
-		again, err := parseAPIVersion(v.String())
-		require.NoError(t, err)
-		require.Equal(t, v, again)
-	})
-}
-
-func containsByte(s string, b byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return true
-		}
-	}
-	return false
-}
-
-// Regression (found by FuzzNBUDuration): "NaN" parsed as a duration of
-// -2562047h, which became a huge negative elapsed_seconds.
-func TestFuzzRegressionDurationNaN(t *testing.T) {
-	for _, s := range []string{"NaN", "nan", "NaN:00", "00:NaN:00"} {
-		_, err := parseNBUDuration(s)
-		require.Error(t, err, "%q", s)
-	}
-	var d nbuDuration
-	require.NoError(t, d.UnmarshalJSON([]byte(`"NaN"`)))
-	require.False(t, d.Set)
 }

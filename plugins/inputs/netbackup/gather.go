@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // Gather is Telegraf's entry point: one gather of every server, then the
@@ -27,6 +29,7 @@ func (p *NetBackup) Gather(acc telegraf.Accumulator) error {
 func (p *NetBackup) GatherContext(ctx context.Context, acc telegraf.Accumulator) error {
 	p.gatherMu.Lock()
 	defer p.gatherMu.Unlock()
+	defer p.forgetSecrets()
 	p.loadStateOnce(acc)
 
 	var wg sync.WaitGroup
@@ -46,12 +49,12 @@ func (p *NetBackup) gatherServer(ctx context.Context, srv *server, acc telegraf.
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(p.GatherTimeout))
 	defer cancel()
 
-	var gatherStats requestStats
-	ctx = withStats(withStats(ctx, &srv.stats), &gatherStats)
+	var gatherStats nbuapi.Stats
+	ctx = nbuapi.WithStats(nbuapi.WithStats(ctx, &srv.stats), &gatherStats)
 
 	// The unauthenticated ping tells whether the server is up, its API
 	// version and its clock (the job cursor follows the server's clock).
-	ping, err := srv.client.ping(ctx)
+	ping, err := srv.client.Ping(ctx)
 	up := 1
 	if err != nil {
 		up = 0
@@ -61,7 +64,7 @@ func (p *NetBackup) gatherServer(ctx context.Context, srv *server, acc telegraf.
 		p.runCollectors(ctx, srv, acc)
 	}
 
-	s := gatherStats.snapshot()
+	s := gatherStats.Snapshot()
 	tags := map[string]string{"source": srv.source}
 	if up == 1 {
 		tags["api_version"] = ping.Version.String()
@@ -71,7 +74,7 @@ func (p *NetBackup) gatherServer(ctx context.Context, srv *server, acc telegraf.
 		"requests":         s.Requests,
 		"retries":          s.Retries,
 		"errors":           s.Errors,
-		"response_time_ms": s.meanResponseTimeMillis(),
+		"response_time_ms": s.MeanResponseTimeMillis(),
 		"gather_seconds":   time.Since(start).Seconds(),
 	}, tags)
 }
@@ -85,16 +88,16 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var stats requestStats
+			var stats nbuapi.Stats
 			counting := &countingAccumulator{Accumulator: acc}
 			start := time.Now()
-			err := col.collect(withStats(ctx, &stats), counting)
+			err := col.collect(nbuapi.WithStats(ctx, &stats), counting)
 			failed := 0
 			if err != nil {
 				failed = 1
 				acc.AddError(fmt.Errorf("server %s, collector %s: %w", srv.source, name, err))
 			}
-			s := stats.snapshot()
+			s := stats.Snapshot()
 			acc.AddFields("netbackup_collector", map[string]interface{}{
 				"duration_ms": float64(time.Since(start)) / float64(time.Millisecond),
 				"items":       counting.count(),
@@ -104,6 +107,13 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 		}()
 	}
 	wg.Wait()
+}
+
+// forgetSecrets drops the credentials read during the gather.
+func (p *NetBackup) forgetSecrets() {
+	for _, s := range p.secrets {
+		s.forget()
+	}
 }
 
 // loadStateOnce restores the stateful collectors' progress from the state

@@ -15,6 +15,8 @@ import (
 
 	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/require"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // healthPoints returns the metrics of one measurement, in emission order.
@@ -144,10 +146,10 @@ func healthRaw(t *testing.T, ts *httptest.Server, pathAndQuery string, out any) 
 
 // healthRawItems GETs a whole collection in one page of 1000 items and
 // fails if the collection is larger (the test datasets are smaller).
-func healthRawItems[A any](t *testing.T, ts *httptest.Server, path string) []resource[A] {
+func healthRawItems[A any](t *testing.T, ts *httptest.Server, path string) []nbuapi.Resource[A] {
 	t.Helper()
 	var answer struct {
-		Data []resource[A] `json:"data"`
+		Data []nbuapi.Resource[A] `json:"data"`
 	}
 	healthRaw(t, ts, path+"?page%5Blimit%5D=1000", &answer)
 	require.Less(t, len(answer.Data), 1000, "the dataset outgrew the single page this helper reads")

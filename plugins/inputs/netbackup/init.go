@@ -8,8 +8,13 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/influxdata/telegraf/config"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // insecureModeEnv must be "true" for insecure_skip_verify to be honoured: a
@@ -41,13 +46,18 @@ func (p *NetBackup) Init() error {
 		collectors = knownCollectors()
 	}
 	p.servers = p.servers[:0]
+	p.secrets = p.secrets[:0]
+	apiKey, username, password := p.credentialSources()
 	for _, raw := range p.Servers {
 		base, err := normalizeServerURL(raw)
 		if err != nil {
 			return err
 		}
-		cfg := clientConfig{
+		cfg := nbuapi.Config{
 			BaseURL:          base,
+			APIKey:           apiKey,
+			Username:         username,
+			Password:         password,
 			DomainType:       p.DomainType,
 			DomainName:       p.DomainName,
 			APIVersion:       p.APIVersion,
@@ -61,11 +71,6 @@ func (p *NetBackup) Init() error {
 			UserAgent:        "telegraf-netbackup/" + Version,
 			Log:              p.Log,
 		}
-		if p.APIKey.Empty() {
-			cfg.Username, cfg.Password = &p.Username, &p.Password
-		} else {
-			cfg.APIKey = &p.APIKey
-		}
 		srv, err := newServer(p, cfg, collectors)
 		if err != nil {
 			return err
@@ -76,6 +81,20 @@ func (p *NetBackup) Init() error {
 		p.state = newStateStore(p.StateFile)
 	}
 	return nil
+}
+
+// credentialSources are the credentials as the clients read them: the API
+// key, or the user name and password; each read at most once per gather.
+func (p *NetBackup) credentialSources() (apiKey, username, password nbuapi.Secret) {
+	add := func(s *config.Secret, option string) nbuapi.Secret {
+		gs := newGatherSecret(s, option)
+		p.secrets = append(p.secrets, gs)
+		return gs.source()
+	}
+	if !p.APIKey.Empty() {
+		return add(&p.APIKey, "api_key"), nil, nil
+	}
+	return nil, add(&p.Username, "username"), add(&p.Password, "password")
 }
 
 func (p *NetBackup) validate() error {
@@ -163,12 +182,7 @@ func (p *NetBackup) validate() error {
 }
 
 func isJobTag(tag string) bool {
-	for _, known := range defaultJobTags {
-		if tag == known {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(defaultJobTags, tag)
 }
 
 // tlsConfig builds the client TLS configuration: TLS 1.2 at least, always,

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sync"
+	"slices"
 	"time"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The jobs collector: netbackup_job (every finished job, once), then
@@ -18,21 +20,14 @@ import (
 // page of changed finished jobs, one page per 100 unfinished jobs and one
 // jobs-count request.
 
-func init() {
-	registerCollector("jobs", newJobsCollector)
+type jobsCollector struct {
+	srv    *server
+	tags   []string
+	walker *finishedWalker
 }
 
-type jobsCollector struct {
-	srv     *server
-	tags    []string
-	walker  *finishedWalker
-	log     telegraf.Logger
-	noCount sync.Once // logs once that the server cannot count jobs
-	// countUnsupported is set when jobs-count-requests answered 404, 405,
-	// 406 or 415: the server lacks it or not in our API version;
-	// netbackup_jobs then has no DONE count.
-	countUnsupported bool
-}
+// jobsCountPath counts the jobs matching a filter (POST).
+const jobsCountPath = "/admin/jobs-count-requests"
 
 func newJobsCollector(p *NetBackup, srv *server) (collector, error) {
 	walker := newFinishedWalker(srv, "", time.Duration(p.JobLookback), time.Duration(p.JobOverlap), p.MaxJobsPerGather)
@@ -41,7 +36,6 @@ func newJobsCollector(p *NetBackup, srv *server) (collector, error) {
 		srv:    srv,
 		tags:   append([]string(nil), p.JobTags...),
 		walker: walker,
-		log:    p.Log,
 	}, nil
 }
 
@@ -103,23 +97,16 @@ func (c *jobsCollector) emitCounts(ctx context.Context, acc telegraf.Accumulator
 			emit(state, n)
 		}
 	}
-	if c.countUnsupported {
-		return nil
-	}
 	done, err := c.countJobs(ctx, "state eq 'DONE'")
 	switch {
 	case err == nil:
+		c.srv.endpointAvailable("jobs", jobsCountPath)
 		emit(jobStateDone, done)
 	// 10.3's document offers jobs-count-requests only in version 6.0, so a
-	// server may refuse our version (406/415) as well as lack the endpoint.
-	case isStatus(err, 404) || isStatus(err, 405) || isStatus(err, 406) || isStatus(err, 415):
-		c.countUnsupported = true
-		c.noCount.Do(func() {
-			if c.log != nil {
-				c.log.Infof("server %s does not answer jobs-count-requests in API %s (%v): netbackup_jobs has no DONE count",
-					c.srv.source, c.srv.ping.Version, err)
-			}
-		})
+	// server may refuse our version (406/415) as well as lack the endpoint:
+	// netbackup_jobs then has no DONE count. Asked again every gather (one
+	// request), so the count comes back when the server answers.
+	case c.srv.endpointUnavailable("jobs", jobsCountPath, err):
 	default:
 		return fmt.Errorf("counting finished jobs: %w", err)
 	}
@@ -127,12 +114,7 @@ func (c *jobsCollector) emitCounts(ctx context.Context, acc telegraf.Accumulator
 }
 
 func isUnfinishedJobState(state string) bool {
-	for _, s := range unfinishedJobStates {
-		if s == state {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(unfinishedJobStates, state)
 }
 
 // countJobs asks POST /admin/jobs-count-requests for the number of jobs
@@ -145,11 +127,11 @@ func (c *jobsCollector) countJobs(ctx context.Context, filter string) (int64, er
 	var out struct {
 		Data struct {
 			Attributes struct {
-				Count flexInt64 `json:"count"`
+				Count nbuapi.Int `json:"count"`
 			} `json:"attributes"`
 		} `json:"data"`
 	}
-	if err := c.srv.client.post(ctx, "/admin/jobs-count-requests", body, &out); err != nil {
+	if err := c.srv.client.Post(ctx, jobsCountPath, body, &out); err != nil {
 		return 0, err
 	}
 	if !out.Data.Attributes.Count.Set {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // A long walk (a first start, a catch-up after an outage) is split into
@@ -32,49 +34,53 @@ const (
 // walkItems is the walk's jobs from where it stands, in jobId order: one
 // chain for short walks and offset-paged (API < 9.0) servers, id ranges
 // read concurrently for long ones.
-func (w *finishedWalker) walkItems(ctx context.Context, query url.Values) iter.Seq2[resource[jobAttributes], error] {
-	version := w.srv.ping.Version
-	if w.concurrency <= 1 || (!version.IsZero() && !version.atLeast(9, 0)) {
-		return w.items(ctx, query)
+func (w *finishedWalker) walkItems(ctx context.Context, query url.Values) iter.Seq2[nbuapi.Resource[jobAttributes], error] {
+	list := jobsList(w.srv, query)
+	if w.concurrency <= 1 || list.Paging != nbuapi.CursorPaging {
+		return nbuapi.Items[jobAttributes](ctx, w.srv.client, list)
 	}
-	return func(yield func(resource[jobAttributes], error) bool) {
+	return func(yield func(nbuapi.Resource[jobAttributes], error) bool) {
 		// The first pages as one chain: a steady-state walk ends there.
-		q := cloneQuery(query)
-		q.Set("page[limit]", strconv.Itoa(walkPageLimit))
+		chain := nbuapi.NewPager[jobAttributes](w.srv.client, list)
 		var last int64
 		for range backfillChainPages {
-			var p page[jobAttributes]
-			if err := w.srv.client.get(ctx, "/admin/jobs", q, &p); err != nil {
-				yield(resource[jobAttributes]{}, err)
+			items, err := chain.Next(ctx)
+			if err != nil {
+				yield(nbuapi.Resource[jobAttributes]{}, err)
 				return
 			}
-			for _, item := range p.Data {
+			for _, item := range items {
 				if !yield(item, nil) {
 					return
 				}
 			}
-			next := p.nextText()
-			if next == "" || len(p.Data) == 0 {
+			if chain.Done() {
 				return
 			}
-			last = jobItemID(&p.Data[len(p.Data)-1])
-			q.Set("page[after]", next)
+			last = jobItemID(&items[len(items)-1])
 		}
 		top, err := w.highestJobID(ctx, query)
 		if err != nil || top-last < backfillMinPages*walkPageLimit {
 			// Short (or the server cannot say): the rest of the one chain.
-			w.chain(ctx, q, yield)
+			drain(ctx, chain, yield)
 			return
 		}
 		w.ranges(ctx, query, last, top, backfillRangePages*walkPageLimit, yield)
 	}
 }
 
-// chain yields the items of one cursor chain starting at q.
-func (w *finishedWalker) chain(ctx context.Context, q url.Values, yield func(resource[jobAttributes], error) bool) {
-	for item, err := range cursorItems[jobAttributes](ctx, w.srv.client, "/admin/jobs", q, walkPageLimit) {
-		if !yield(item, err) || err != nil {
+// drain yields the items of the pages p has not read yet.
+func drain[A any](ctx context.Context, p *nbuapi.Pager[A], yield func(nbuapi.Resource[A], error) bool) {
+	for !p.Done() {
+		items, err := p.Next(ctx)
+		if err != nil {
+			yield(nbuapi.Resource[A]{}, err)
 			return
+		}
+		for _, item := range items {
+			if !yield(item, nil) {
+				return
+			}
 		}
 	}
 }
@@ -82,22 +88,17 @@ func (w *finishedWalker) chain(ctx context.Context, q url.Values, yield func(res
 // highestJobID is the highest job id the walk's filter matches now (0 when
 // none): one item sorted by descending jobId.
 func (w *finishedWalker) highestJobID(ctx context.Context, query url.Values) (int64, error) {
-	q := cloneQuery(query)
-	q.Set("sort", "-jobId")
-	q.Set("page[limit]", "1")
-	var p page[jobAttributes]
-	if err := w.srv.client.get(ctx, "/admin/jobs", q, &p); err != nil {
+	q := withParam(query, "sort", "-jobId")
+	items, err := nbuapi.NewPager[jobAttributes](w.srv.client, nbuapi.List{Path: jobsPath, Query: q, Limit: 1}).Next(ctx)
+	if err != nil || len(items) == 0 {
 		return 0, err
 	}
-	if len(p.Data) == 0 {
-		return 0, nil
-	}
-	return jobItemID(&p.Data[0]), nil
+	return jobItemID(&items[0]), nil
 }
 
 // jobPages is what a range's chain produced, one page at a time.
 type jobPages struct {
-	items []resource[jobAttributes]
+	items []nbuapi.Resource[jobAttributes]
 	err   error
 }
 
@@ -105,7 +106,7 @@ type jobPages struct {
 // open-ended (it also finds the jobs newer than top), and yields them in
 // order. At most w.concurrency ranges are read or held at a time.
 func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, top, size int64,
-	yield func(resource[jobAttributes], error) bool) {
+	yield func(nbuapi.Resource[jobAttributes], error) bool) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait() // after cancel (deferred below, runs first): no goroutine outlives the walk
@@ -144,7 +145,7 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 	for out := range order {
 		for p := range out {
 			if p.err != nil {
-				yield(resource[jobAttributes]{}, p.err)
+				yield(nbuapi.Resource[jobAttributes]{}, p.err)
 				return
 			}
 			for _, item := range p.items {
@@ -161,12 +162,11 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 // upTo is 0) and sends them page by page; it closes out when done.
 func (w *finishedWalker) readRange(ctx context.Context, query url.Values, after, upTo int64, out chan<- jobPages) {
 	defer close(out)
-	q := cloneQuery(query)
-	filter := q.Get("filter") + " and jobId gt " + strconv.FormatInt(after, 10)
+	filter := query.Get("filter") + " and jobId gt " + strconv.FormatInt(after, 10)
 	if upTo > 0 {
 		filter += " and jobId le " + strconv.FormatInt(upTo, 10)
 	}
-	q.Set("filter", filter)
+	q := withParam(query, "filter", filter)
 	send := func(p jobPages) bool {
 		select {
 		case out <- p:
@@ -175,8 +175,8 @@ func (w *finishedWalker) readRange(ctx context.Context, query url.Values, after,
 			return false
 		}
 	}
-	buf := make([]resource[jobAttributes], 0, walkPageLimit)
-	for item, err := range cursorItems[jobAttributes](ctx, w.srv.client, "/admin/jobs", q, walkPageLimit) {
+	buf := make([]nbuapi.Resource[jobAttributes], 0, walkPageLimit)
+	for item, err := range nbuapi.Items[jobAttributes](ctx, w.srv.client, jobsList(w.srv, q)) {
 		if err != nil {
 			send(jobPages{err: err})
 			return
@@ -186,7 +186,7 @@ func (w *finishedWalker) readRange(ctx context.Context, query url.Values, after,
 			if !send(jobPages{items: buf}) {
 				return
 			}
-			buf = make([]resource[jobAttributes], 0, walkPageLimit)
+			buf = make([]nbuapi.Resource[jobAttributes], 0, walkPageLimit)
 		}
 	}
 	if len(buf) > 0 {
@@ -195,10 +195,20 @@ func (w *finishedWalker) readRange(ctx context.Context, query url.Values, after,
 }
 
 // jobItemID is the item's job id: the jobId attribute, else the resource id.
-func jobItemID(item *resource[jobAttributes]) int64 {
+func jobItemID(item *nbuapi.Resource[jobAttributes]) int64 {
 	if item.Attributes.JobID.Set {
 		return item.Attributes.JobID.V
 	}
 	id, _ := strconv.ParseInt(item.ID, 10, 64)
 	return id
+}
+
+// withParam is a copy of query with name set to value.
+func withParam(query url.Values, name, value string) url.Values {
+	q := make(url.Values, len(query)+1)
+	for k, v := range query {
+		q[k] = v
+	}
+	q.Set(name, value)
+	return q
 }

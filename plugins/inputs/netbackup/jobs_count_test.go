@@ -12,7 +12,8 @@ import (
 // A server that refuses jobs-count-requests in our API version (10.3's
 // document offers it only as version 6.0) or lacks it: netbackup_jobs keeps
 // the unfinished states, loses only DONE, and the plugin says so once
-// instead of failing every gather.
+// instead of failing every gather. The count is asked for every gather, so
+// it comes back (and the plugin says so) when the server answers again.
 func TestJobsCountRefusedIsReportedOnce(t *testing.T) {
 	for _, status := range []int{404, 406, 415} {
 		sim, ts, caPath := startSimulator(t, nbusim.Config{Jobs: 200})
@@ -36,7 +37,7 @@ func TestJobsCountRefusedIsReportedOnce(t *testing.T) {
 				counts++
 			}
 		}
-		require.Equal(t, 1, counts, "status %d: asked once, then no more", status)
+		require.Equal(t, 2, counts, "status %d: asked every gather (one request)", status)
 		infos := 0
 		for _, m := range log.Messages() {
 			if m.Level == testutil.LevelInfo {
@@ -44,6 +45,18 @@ func TestJobsCountRefusedIsReportedOnce(t *testing.T) {
 				require.Contains(t, m.Text, "jobs-count-requests")
 			}
 		}
-		require.Equal(t, 1, infos, "status %d", status)
+		require.Equal(t, 1, infos, "status %d: said once", status)
+
+		// The server answers again: DONE is back, and the plugin says so.
+		sim.ClearFaults()
+		acc := gatherOnce(t, p)
+		require.Empty(t, acc.Errors)
+		done := false
+		for _, m := range acc.GetTelegrafMetrics() {
+			done = done || (m.Name() == "netbackup_jobs" && m.Tags()["state"] == "DONE")
+		}
+		require.True(t, done, "status %d: the DONE count returns", status)
+		last := log.Messages()[len(log.Messages())-1]
+		require.Contains(t, last.Text, "available again")
 	}
 }

@@ -1,14 +1,7 @@
 package netbackup
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"math"
-	"regexp"
-	"strconv"
-	"strings"
-	"time"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The job attributes as real servers send them, decoded tolerantly: numbers
@@ -20,234 +13,31 @@ import (
 
 // jobAttributes is the subset of a job's attributes the collectors use.
 type jobAttributes struct {
-	JobID                      flexInt64   `json:"jobId"`
-	ParentJobID                flexInt64   `json:"parentJobId"`
-	JobType                    string      `json:"jobType"`
-	JobSubType                 string      `json:"jobSubType"`
-	PolicyType                 string      `json:"policyType"`
-	PolicyName                 string      `json:"policyName"`
-	ScheduleType               string      `json:"scheduleType"`
-	ScheduleName               string      `json:"scheduleName"`
-	ClientName                 string      `json:"clientName"`
-	DestinationMediaServerName string      `json:"destinationMediaServerName"`
-	DestinationStorageUnitName string      `json:"destinationStorageUnitName"`
-	Status                     flexInt64   `json:"status"`
-	State                      string      `json:"state"`
-	NumberOfFiles              flexInt64   `json:"numberOfFiles"`
-	KilobytesTransferred       flexInt64   `json:"kilobytesTransferred"`
-	KilobytesToTransfer        flexInt64   `json:"kilobytesToTransfer"`
-	TransferRate               flexInt64   `json:"transferRate"` // KB/s
-	PercentComplete            flexInt64   `json:"percentComplete"`
-	DedupRatio                 flexFloat64 `json:"dedupRatio"`
-	Try                        flexInt64   `json:"try"`
-	JobQueueReason             flexInt64   `json:"jobQueueReason"`
-	ChildCount                 flexInt64   `json:"childCount"`
-	StartTime                  nbuTime     `json:"startTime"`
-	EndTime                    nbuTime     `json:"endTime"`
-	ActiveTryStartTime         nbuTime     `json:"activeTryStartTime"`
-	LastUpdateTime             nbuTime     `json:"lastUpdateTime"`
-	ElapsedTime                nbuDuration `json:"elapsedTime"`
-}
-
-// flexInt64 is an integer that may arrive as a JSON integer, a float with an
-// integral value, a numeric string, or null/absent (Set is false then).
-type flexInt64 struct {
-	V   int64
-	Set bool
-}
-
-func (f *flexInt64) UnmarshalJSON(data []byte) error {
-	*f = flexInt64{}
-	b, ok := jsonScalarBytes(data)
-	if !ok {
-		return nil
-	}
-	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
-		*f = flexInt64{V: v, Set: true}
-		return nil
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1<<63 {
-		// Unreadable: leave unset rather than fail the whole page.
-		return nil
-	}
-	*f = flexInt64{V: int64(v), Set: true}
-	return nil
-}
-
-// flexFloat64 is a float that may arrive as a number, a numeric string or
-// null/absent (Set is false then).
-type flexFloat64 struct {
-	V   float64
-	Set bool
-}
-
-func (f *flexFloat64) UnmarshalJSON(data []byte) error {
-	*f = flexFloat64{}
-	b, ok := jsonScalarBytes(data)
-	if !ok {
-		return nil
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	*f = flexFloat64{V: v, Set: true}
-	return nil
-}
-
-// jsonScalar returns a number's text or a string's content; false for null,
-// empty strings, objects, arrays and booleans.
-func jsonScalar(data []byte) (string, bool) {
-	b, ok := jsonScalarBytes(data)
-	return string(b), ok
-}
-
-// jsonScalarBytes is jsonScalar without a copy in the common cases (a
-// number, a string without escapes): the decoders of every job attribute
-// call it, and the copy and json.Unmarshal's own allocations were most of a
-// page's decoding cost.
-func jsonScalarBytes(data []byte) ([]byte, bool) {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
-		return nil, false
-	}
-	switch data[0] {
-	case '"':
-		var b []byte
-		if len(data) >= 2 && data[len(data)-1] == '"' && bytes.IndexByte(data[1:len(data)-1], '\\') < 0 {
-			b = data[1 : len(data)-1]
-		} else {
-			var s string
-			if err := json.Unmarshal(data, &s); err != nil {
-				return nil, false
-			}
-			b = []byte(s)
-		}
-		b = bytes.TrimSpace(b)
-		return b, len(b) > 0
-	case '{', '[', 't', 'f':
-		return nil, false
-	}
-	return data, true
-}
-
-// nbuTime is a date-time attribute. The epoch (which NetBackup sends as the
-// endTime of unfinished jobs), null, "" and unparsable values are all "not
-// set": IsZero reports true for them.
-type nbuTime struct {
-	time.Time
-}
-
-func (t *nbuTime) UnmarshalJSON(data []byte) error {
-	t.Time = time.Time{}
-	b, ok := jsonScalarBytes(data)
-	if !ok {
-		return nil
-	}
-	parsed, err := parseNBUTime(string(b))
-	if err != nil || parsed.Unix() <= 0 {
-		return nil
-	}
-	t.Time = parsed.UTC()
-	return nil
-}
-
-func parseNBUTime(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	// Some payloads carry epoch milliseconds.
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms), nil
-	}
-	return time.Time{}, fmt.Errorf("unrecognised date-time %q", strings.Clone(s)) // a copy: s may live on the stack
-}
-
-// nbuDuration is a duration attribute: ISO-8601 (PT5M46S, P1DT2H, PT0.5S),
-// clock style (00:05:46, 123:05:46, 1:02:03:04 as D:HH:MM:SS) or a number of
-// seconds. Set is false when absent or unreadable.
-type nbuDuration struct {
-	D   time.Duration
-	Set bool
-}
-
-func (d *nbuDuration) UnmarshalJSON(data []byte) error {
-	*d = nbuDuration{}
-	b, ok := jsonScalarBytes(data)
-	if !ok {
-		return nil
-	}
-	if v, err := parseNBUDuration(string(b)); err == nil {
-		*d = nbuDuration{D: v, Set: true}
-	}
-	return nil
-}
-
-var isoDurationPattern = regexp.MustCompile(
-	`^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
-
-// parseNBUDuration reads the duration forms seen in job payloads. Years and
-// months (P1Y, P1M) are refused: their length is not fixed and job durations
-// never use them.
-func parseNBUDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, fmt.Errorf("empty duration")
-	}
-	negative := false
-	if s[0] == '-' {
-		negative = true
-		s = s[1:]
-	}
-	var total float64 // seconds
-	switch {
-	case strings.HasPrefix(strings.ToUpper(s), "P"):
-		m := isoDurationPattern.FindStringSubmatch(strings.ToUpper(s))
-		if m == nil || s == "P" || strings.HasSuffix(strings.ToUpper(s), "T") {
-			return 0, fmt.Errorf("unrecognised ISO-8601 duration %q", s)
-		}
-		units := []float64{7 * 86400, 86400, 3600, 60, 1}
-		for i, unit := range units {
-			if m[i+1] == "" {
-				continue
-			}
-			v, err := strconv.ParseFloat(m[i+1], 64)
-			if err != nil {
-				return 0, fmt.Errorf("unrecognised ISO-8601 duration %q", s)
-			}
-			total += v * unit
-		}
-	case strings.Contains(s, ":"):
-		parts := strings.Split(s, ":")
-		if len(parts) < 2 || len(parts) > 4 {
-			return 0, fmt.Errorf("unrecognised clock duration %q", s)
-		}
-		units := []float64{1, 60, 3600, 86400} // from the right: s, m, h, d
-		for i := range parts {
-			part := parts[len(parts)-1-i]
-			v, err := strconv.ParseFloat(part, 64)
-			if err != nil || v < 0 {
-				return 0, fmt.Errorf("unrecognised clock duration %q", s)
-			}
-			total += v * units[i]
-		}
-	default:
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v < 0 {
-			return 0, fmt.Errorf("unrecognised duration %q", s)
-		}
-		total = v
-	}
-	// ParseFloat accepts "NaN" and "Inf": neither is a duration.
-	if math.IsNaN(total) || total > float64(math.MaxInt64/int64(time.Second)) {
-		return 0, fmt.Errorf("duration %q out of range", s)
-	}
-	d := time.Duration(total * float64(time.Second))
-	if negative {
-		d = -d
-	}
-	return d, nil
+	JobID                      nbuapi.Int      `json:"jobId"`
+	ParentJobID                nbuapi.Int      `json:"parentJobId"`
+	JobType                    string          `json:"jobType"`
+	JobSubType                 string          `json:"jobSubType"`
+	PolicyType                 string          `json:"policyType"`
+	PolicyName                 string          `json:"policyName"`
+	ScheduleType               string          `json:"scheduleType"`
+	ScheduleName               string          `json:"scheduleName"`
+	ClientName                 string          `json:"clientName"`
+	DestinationMediaServerName string          `json:"destinationMediaServerName"`
+	DestinationStorageUnitName string          `json:"destinationStorageUnitName"`
+	Status                     nbuapi.Int      `json:"status"`
+	State                      string          `json:"state"`
+	NumberOfFiles              nbuapi.Int      `json:"numberOfFiles"`
+	KilobytesTransferred       nbuapi.Int      `json:"kilobytesTransferred"`
+	KilobytesToTransfer        nbuapi.Int      `json:"kilobytesToTransfer"`
+	TransferRate               nbuapi.Int      `json:"transferRate"` // KB/s
+	PercentComplete            nbuapi.Int      `json:"percentComplete"`
+	DedupRatio                 nbuapi.Float    `json:"dedupRatio"`
+	Try                        nbuapi.Int      `json:"try"`
+	JobQueueReason             nbuapi.Int      `json:"jobQueueReason"`
+	ChildCount                 nbuapi.Int      `json:"childCount"`
+	StartTime                  nbuapi.Time     `json:"startTime"`
+	EndTime                    nbuapi.Time     `json:"endTime"`
+	ActiveTryStartTime         nbuapi.Time     `json:"activeTryStartTime"`
+	LastUpdateTime             nbuapi.Time     `json:"lastUpdateTime"`
+	ElapsedTime                nbuapi.Duration `json:"elapsedTime"`
 }

@@ -90,12 +90,12 @@ func finishedJobFields(a *jobAttributes) map[string]interface{} {
 		"status": a.Status.V,
 		"bytes":  a.KilobytesTransferred.V * 1024,
 	}
-	setInt(fields, "parent_job_id", a.ParentJobID, 1)
-	setInt(fields, "child_count", a.ChildCount, 1)
-	setInt(fields, "files", a.NumberOfFiles, 1)
-	setInt(fields, "attempts", a.Try, 1)
-	setInt(fields, "transfer_rate_bytes_per_second", a.TransferRate, 1024)
-	setInt(fields, "percent_complete", a.PercentComplete, 1)
+	setInt(fields, "parent_job_id", a.ParentJobID)
+	setInt(fields, "child_count", a.ChildCount)
+	setInt(fields, "files", a.NumberOfFiles)
+	setInt(fields, "attempts", a.Try)
+	setScaledInt(fields, "transfer_rate_bytes_per_second", a.TransferRate, 1024)
+	setInt(fields, "percent_complete", a.PercentComplete)
 	if a.DedupRatio.Set {
 		fields["dedup_ratio"] = a.DedupRatio.V
 	}
@@ -117,24 +117,18 @@ func activeJobFields(a *jobAttributes) map[string]interface{} {
 		"job_id": a.JobID.V,
 		"bytes":  a.KilobytesTransferred.V * 1024,
 	}
-	setInt(fields, "parent_job_id", a.ParentJobID, 1)
-	setInt(fields, "percent_complete", a.PercentComplete, 1)
-	setInt(fields, "bytes_remaining", a.KilobytesToTransfer, 1024)
-	setInt(fields, "transfer_rate_bytes_per_second", a.TransferRate, 1024)
-	setInt(fields, "attempts", a.Try, 1)
+	setInt(fields, "parent_job_id", a.ParentJobID)
+	setInt(fields, "percent_complete", a.PercentComplete)
+	setScaledInt(fields, "bytes_remaining", a.KilobytesToTransfer, 1024)
+	setScaledInt(fields, "transfer_rate_bytes_per_second", a.TransferRate, 1024)
+	setInt(fields, "attempts", a.Try)
 	if a.ElapsedTime.Set {
 		fields["elapsed_seconds"] = int64(a.ElapsedTime.D / time.Second)
 	}
 	if a.State == "QUEUED" || a.State == "REQUEUED" {
-		setInt(fields, "queue_reason", a.JobQueueReason, 1)
+		setInt(fields, "queue_reason", a.JobQueueReason)
 	}
 	return fields
-}
-
-func setInt(fields map[string]interface{}, name string, v flexInt64, factor int64) {
-	if v.Set {
-		fields[name] = v.V * factor
-	}
 }
 
 // queuedSeconds is the time a job waited before its first try started:

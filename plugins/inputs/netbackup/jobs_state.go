@@ -8,7 +8,7 @@ import (
 )
 
 // jobsStateVersion changes when the layout of jobsState changes; a state of
-// another version is refused (the lead's code then starts from scratch).
+// another version is refused (the walk then starts again from job_lookback).
 const jobsStateVersion = 1
 
 // seenMargin keeps dedupe entries a little longer than strictly needed, for

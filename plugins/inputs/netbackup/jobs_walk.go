@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // finishedWalker reads the finished jobs (state DONE) changed since its
@@ -67,8 +69,7 @@ func (w *finishedWalker) run(ctx context.Context, handle func(*jobAttributes)) (
 	defer w.mu.Unlock()
 
 	now := w.srv.now()
-	version := w.srv.ping.Version
-	byEndTime := !version.IsZero() && !version.atLeast(10, 0)
+	byEndTime := w.srv.version().OlderThan(10, 0)
 
 	st := w.state
 	if st.Walk == nil {
@@ -108,7 +109,7 @@ func (w *finishedWalker) run(ctx context.Context, handle func(*jobAttributes)) (
 			id := a.JobID.V
 			if !a.JobID.Set {
 				id, _ = strconv.ParseInt(item.ID, 10, 64)
-				a.JobID = flexInt64{V: id, Set: true}
+				a.JobID = nbuapi.Int{V: id, Set: true}
 			}
 			if id <= walk.AfterJobID {
 				continue // a server ignoring "jobId gt": already handled
@@ -150,9 +151,9 @@ func (w *finishedWalker) filter(walk *jobsWalk, floor time.Time) string {
 		if floor.After(from) {
 			from = floor
 		}
-		parts = append(parts, "endTime gt "+odataTime(from))
+		parts = append(parts, "endTime gt "+nbuapi.ODataTime(from))
 	} else {
-		parts = append(parts, "lastUpdateTime gt "+odataTime(walk.From), "endTime gt "+odataTime(floor))
+		parts = append(parts, "lastUpdateTime gt "+nbuapi.ODataTime(walk.From), "endTime gt "+nbuapi.ODataTime(floor))
 	}
 	if w.extraFilter != "" {
 		parts = append(parts, w.extraFilter)
@@ -163,18 +164,21 @@ func (w *finishedWalker) filter(walk *jobsWalk, floor time.Time) string {
 	return strings.Join(parts, " and ")
 }
 
-// items pages through /admin/jobs the way the server's API version pages it.
-func (w *finishedWalker) items(ctx context.Context, query url.Values) iter.Seq2[resource[jobAttributes], error] {
-	return jobItems(ctx, w.srv, query)
+// jobsPath lists jobs.
+const jobsPath = "/admin/jobs"
+
+// jobItems is /admin/jobs the way the server's API version pages it.
+func jobItems(ctx context.Context, srv *server, query url.Values) iter.Seq2[nbuapi.Resource[jobAttributes], error] {
+	return nbuapi.Items[jobAttributes](ctx, srv.client, jobsList(srv, query))
 }
 
-// jobItems is /admin/jobs with cursor paging (API >= 9.0) or offset paging.
-func jobItems(ctx context.Context, srv *server, query url.Values) iter.Seq2[resource[jobAttributes], error] {
-	version := srv.ping.Version
-	if !version.IsZero() && !version.atLeast(9, 0) {
-		return offsetItems[jobAttributes](ctx, srv.client, "/admin/jobs", query, walkPageLimit)
+// jobsList is /admin/jobs with cursor paging (API >= 9.0) or offset paging.
+func jobsList(srv *server, query url.Values) nbuapi.List {
+	paging := nbuapi.CursorPaging
+	if srv.version().OlderThan(9, 0) {
+		paging = nbuapi.OffsetPaging
 	}
-	return cursorItems[jobAttributes](ctx, srv.client, "/admin/jobs", query, walkPageLimit)
+	return nbuapi.List{Path: jobsPath, Query: query, Limit: walkPageLimit, Paging: paging}
 }
 
 // filteredInstant is the value of the attribute the walk filters on.

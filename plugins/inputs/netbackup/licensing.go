@@ -7,6 +7,8 @@ import (
 	"sort"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The licensing collector reports the front-end capacity that counts
@@ -23,24 +25,20 @@ const (
 )
 
 type licenseCapacityAttributes struct {
-	MasterConsumptionMB flexFloat64 `json:"masterConsumptionMB"`
+	MasterConsumptionMB nbuapi.Float `json:"masterConsumptionMB"`
 	ClientDetails       []struct {
-		ClientName          string      `json:"clientName"`
-		ClientConsumptionMB flexFloat64 `json:"clientConsumptionMB"`
+		ClientName          string       `json:"clientName"`
+		ClientConsumptionMB nbuapi.Float `json:"clientConsumptionMB"`
 	} `json:"clientDetails"`
 }
 
 type licensingCollector struct {
 	srv          *server
-	log          telegraf.Logger
 	clientDetail bool
-	missing      missingEndpoint
 }
 
-func init() {
-	registerCollector("licensing", func(p *NetBackup, srv *server) (collector, error) {
-		return &licensingCollector{srv: srv, log: p.Log, clientDetail: p.LicenseClientDetail}, nil
-	})
+func newLicensingCollector(p *NetBackup, srv *server) (collector, error) {
+	return &licensingCollector{srv: srv, clientDetail: p.LicenseClientDetail}, nil
 }
 
 // megabytesToBytes converts the API's MB to bytes, taking 1 MB as 1024*1024
@@ -50,9 +48,9 @@ func megabytesToBytes(mb float64) int64 {
 }
 
 func (c *licensingCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
-	for item, err := range offsetItems[licenseCapacityAttributes](ctx, c.srv.client, licensingPath, nil, licensingPageLimit) {
+	for item, err := range nbuapi.Items[licenseCapacityAttributes](ctx, c.srv.client, offsetList(licensingPath, licensingPageLimit)) {
 		if err != nil {
-			if c.missing.skip(c.log, err, "licensing", c.srv, licensingPath) {
+			if c.srv.endpointUnavailable("licensing", licensingPath, err) {
 				return nil
 			}
 			return fmt.Errorf("licensing capacity: %w", err)

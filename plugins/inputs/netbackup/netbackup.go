@@ -60,6 +60,7 @@ type NetBackup struct {
 	Log telegraf.Logger `toml:"-"`
 
 	servers []*server
+	secrets []*gatherSecret // read once per gather, forgotten after it
 	state   *stateStore
 	// gatherMu serialises gathers: Telegraf never overlaps them, but the
 	// binary's own loop and a test may.

@@ -143,7 +143,7 @@ func TestChaosSoak(t *testing.T) {
 	// kill ends an instance as a process exit would: its sockets close.
 	kill := func(p *NetBackup) {
 		for _, srv := range p.servers {
-			srv.client.transport.CloseIdleConnections()
+			srv.client.Close()
 		}
 	}
 

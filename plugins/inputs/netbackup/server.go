@@ -3,18 +3,22 @@ package netbackup
 import (
 	"fmt"
 	"time"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // server is one configured NetBackup primary server: its client, the value
-// of its source tag, and one instance of every enabled collector.
+// of its source tag, what was already reported about it, and one instance
+// of every enabled collector.
 type server struct {
-	url    string // base URL, ending in /netbackup; the key in the state file
-	source string // host name, the value of the source tag
-	client *client
-	stats  requestStats // cumulative since the process started
+	url        string // base URL, ending in /netbackup; the key in the state file
+	source     string // host name, the value of the source tag
+	client     *nbuapi.Client
+	stats      nbuapi.Stats // cumulative since the process started
+	conditions *conditions
 	// ping is the answer of this gather's GET /ping: API version, server
 	// clock and certificate chain. Collectors read it; only Gather writes it.
-	ping pingResult
+	ping nbuapi.PingResult
 
 	collectorNames []string
 	collectors     map[string]collector
@@ -30,8 +34,13 @@ func (s *server) now() time.Time {
 	return time.Now()
 }
 
-func newServer(p *NetBackup, cfg clientConfig, collectorNames []string) (*server, error) {
-	c, err := newClient(cfg)
+// version is the server's API version at this gather (zero: unknown).
+func (s *server) version() nbuapi.Version {
+	return s.ping.Version
+}
+
+func newServer(p *NetBackup, cfg nbuapi.Config, collectorNames []string) (*server, error) {
+	c, err := nbuapi.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("server %q: %w", cfg.BaseURL.Redacted(), err)
 	}
@@ -39,11 +48,12 @@ func newServer(p *NetBackup, cfg clientConfig, collectorNames []string) (*server
 		url:            cfg.BaseURL.String(),
 		source:         cfg.BaseURL.Hostname(),
 		client:         c,
+		conditions:     newConditions(cfg.BaseURL.Hostname(), p.Log),
 		collectorNames: collectorNames,
 		collectors:     make(map[string]collector, len(collectorNames)),
 	}
 	for _, name := range collectorNames {
-		col, err := collectorFactories[name](p, srv)
+		col, err := buildCollector(name, p, srv)
 		if err != nil {
 			return nil, fmt.Errorf("collector %q for server %q: %w", name, srv.url, err)
 		}

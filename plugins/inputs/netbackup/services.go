@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The services collector reports whether the NetBackup daemons run: the
@@ -21,7 +23,8 @@ import (
 // /config/hosts is not JSON:API and has no paging ({"hosts":[...]}); the
 // collector filters it by nbuHostType so that it never downloads every
 // client. A host whose services cannot be listed (501 before NetBackup 8.2,
-// 400 on Cloud Scale) is skipped with one log line per host.
+// 400 on Cloud Scale, as the vendor documents this endpoint) is skipped,
+// said once per host and again when it can be listed.
 
 const (
 	configHostsPath = "/config/hosts"
@@ -45,26 +48,19 @@ type servicesCollector struct {
 	log         telegraf.Logger
 	hostTypes   []string
 	concurrency int
-	missing     missingEndpoint
-
-	mu          sync.Mutex
-	hostsLogged map[string]bool // hosts already reported as unable to list services
 }
 
-func init() {
-	registerCollector("services", func(p *NetBackup, srv *server) (collector, error) {
-		c := &servicesCollector{
-			srv:         srv,
-			log:         p.Log,
-			hostTypes:   []string{hostTypePrimary},
-			concurrency: max(p.MaxConcurrency, 1),
-			hostsLogged: make(map[string]bool),
-		}
-		if p.ServiceHosts == "all" {
-			c.hostTypes = append(c.hostTypes, hostTypeMedia)
-		}
-		return c, nil
-	})
+func newServicesCollector(p *NetBackup, srv *server) (collector, error) {
+	c := &servicesCollector{
+		srv:         srv,
+		log:         p.Log,
+		hostTypes:   []string{hostTypePrimary},
+		concurrency: max(p.MaxConcurrency, 1),
+	}
+	if p.ServiceHosts == "all" {
+		c.hostTypes = append(c.hostTypes, hostTypeMedia)
+	}
+	return c, nil
 }
 
 // hosts lists the hosts to ask, one query per host type, without
@@ -76,8 +72,8 @@ func (c *servicesCollector) hosts(ctx context.Context) ([]serviceHost, error) {
 		var answer struct {
 			Hosts []serviceHost `json:"hosts"`
 		}
-		query := url.Values{"filter": {"nbuHostType eq " + odataString(hostType)}}
-		if err := c.srv.client.get(ctx, configHostsPath, query, &answer); err != nil {
+		query := url.Values{"filter": {"nbuHostType eq " + nbuapi.ODataString(hostType)}}
+		if err := c.srv.client.Get(ctx, configHostsPath, query, &answer); err != nil {
 			return nil, err
 		}
 		for _, h := range answer.Hosts {
@@ -96,11 +92,12 @@ func (c *servicesCollector) hosts(ctx context.Context) ([]serviceHost, error) {
 func (c *servicesCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
 	hosts, err := c.hosts(ctx)
 	if err != nil {
-		if c.missing.skip(c.log, err, "services", c.srv, configHostsPath) {
+		if c.srv.endpointUnavailable("services", configHostsPath, err) {
 			return nil
 		}
 		return fmt.Errorf("listing hosts: %w", err)
 	}
+	c.srv.endpointAvailable("services", configHostsPath)
 	if len(hosts) == 0 {
 		c.log.Debugf("server %s: /config/hosts lists no host of type %s", c.srv.source, strings.Join(c.hostTypes, " or "))
 		return nil
@@ -126,13 +123,19 @@ func (c *servicesCollector) collect(ctx context.Context, acc telegraf.Accumulato
 func (c *servicesCollector) collectHost(ctx context.Context, acc telegraf.Accumulator, h serviceHost) error {
 	path := "/admin/hosts/" + url.PathEscape(h.UUID) + "/services"
 	var answer struct {
-		Data []resource[serviceAttributes] `json:"data"`
+		Data []nbuapi.Resource[serviceAttributes] `json:"data"`
 	}
-	err := c.srv.client.get(ctx, path, nil, &answer)
+	what := "the services of host " + h.HostName
+	err := c.srv.client.Get(ctx, path, nil, &answer)
 	switch {
 	case err == nil:
-	case isStatus(err, http.StatusNotImplemented) || isStatus(err, http.StatusBadRequest) || isStatus(err, http.StatusNotFound):
-		c.logHostSkipped(h, err)
+		c.srv.conditions.available(what)
+	case c.srv.conditions.unavailable(what, err, c.srv.version()):
+		return nil
+	case nbuapi.IsStatus(err, http.StatusBadRequest):
+		// Documented for this endpoint: a Cloud Scale host cannot list
+		// its services; as lasting as "not available".
+		c.srv.conditions.noteUnavailable(what, "400, as a Cloud Scale host answers: "+err.Error())
 		return nil
 	default:
 		return fmt.Errorf("services of host %s: %w", h.HostName, err)
@@ -151,16 +154,4 @@ func (c *servicesCollector) collectHost(ctx context.Context, acc telegraf.Accumu
 			map[string]string{"source": c.srv.source, "host": hostName, "service": svc.ID})
 	}
 	return nil
-}
-
-func (c *servicesCollector) logHostSkipped(h serviceHost, err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.hostsLogged[h.UUID] {
-		return
-	}
-	c.hostsLogged[h.UUID] = true
-	c.log.Infof("server %s: skipping the services of host %s: it cannot list them "+
-		"(501: NetBackup before 8.2 on that host, 400: a Cloud Scale host, 404: unknown host): %v",
-		c.srv.source, h.HostName, err)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 type serviceSeries struct{ host, service, status string }
@@ -29,7 +30,7 @@ func simServices(t *testing.T, raw func(path string, out any), types ...string) 
 			continue
 		}
 		var services struct {
-			Data []resource[serviceAttributes] `json:"data"`
+			Data []nbuapi.Resource[serviceAttributes] `json:"data"`
 		}
 		raw("/admin/hosts/"+h.UUID+"/services", &services)
 		for _, s := range services.Data {

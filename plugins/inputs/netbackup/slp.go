@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The slp collector reports the SLP backlog: images whose storage lifecycle
@@ -30,9 +32,9 @@ const (
 var slpBacklogStates = []string{"NOT_STARTED", "IN_PROCESS", "NOT_STARTED|INACTIVE", "IN_PROCESS|INACTIVE"}
 
 type slpImageAttributes struct {
-	SLPName       string  `json:"slpName"`
-	SLPImageState string  `json:"slpImageState"`
-	BackupTime    nbuTime `json:"backupTime"`
+	SLPName       string      `json:"slpName"`
+	SLPImageState string      `json:"slpImageState"`
+	BackupTime    nbuapi.Time `json:"backupTime"`
 }
 
 type slpBacklogKey struct {
@@ -45,28 +47,24 @@ type slpBacklog struct {
 }
 
 type slpCollector struct {
-	srv     *server
-	log     telegraf.Logger
-	missing missingEndpoint
+	srv *server
 	// reported holds the series reported before, so that a backlog that
 	// drained is reported as 0 instead of leaving its last value standing.
 	// Bounded by the number of SLPs times the four states.
 	reported map[slpBacklogKey]bool
 }
 
-func init() {
-	registerCollector("slp", func(p *NetBackup, srv *server) (collector, error) {
-		return &slpCollector{srv: srv, log: p.Log, reported: make(map[slpBacklogKey]bool)}, nil
-	})
+func newSLPCollector(_ *NetBackup, srv *server) (collector, error) {
+	return &slpCollector{srv: srv, reported: make(map[slpBacklogKey]bool)}, nil
 }
 
 func (c *slpCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
 	backlog := make(map[slpBacklogKey]*slpBacklog)
 	for _, state := range slpBacklogStates {
-		query := url.Values{"filter": {"slpImageState eq " + odataString(state)}}
-		for item, err := range cursorItems[slpImageAttributes](ctx, c.srv.client, slpImagesPath, query, slpPageLimit) {
+		query := url.Values{"filter": {"slpImageState eq " + nbuapi.ODataString(state)}}
+		for item, err := range nbuapi.Items[slpImageAttributes](ctx, c.srv.client, cursorList(slpImagesPath, query, slpPageLimit)) {
 			if err != nil {
-				if c.missing.skip(c.log, err, "slp", c.srv, slpImagesPath) {
+				if c.srv.endpointUnavailable("slp", slpImagesPath, err) {
 					return nil
 				}
 				return fmt.Errorf("SLP images in state %s: %w", state, err)
@@ -74,6 +72,7 @@ func (c *slpCollector) collect(ctx context.Context, acc telegraf.Accumulator) er
 			addSLPImage(backlog, state, item.Attributes)
 		}
 	}
+	c.srv.endpointAvailable("slp", slpImagesPath)
 	c.emit(acc, backlog, c.srv.now())
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The storage collector: disk pools (and their volumes), storage units and
@@ -21,23 +23,19 @@ const (
 	storageServersPageLimit = 100
 )
 
-func init() {
-	registerCollector("storage", newStorageCollector)
-}
-
 type storageCollector struct {
 	srv            *server
-	diskPools      *storageFamily
-	storageUnits   *storageFamily
-	storageServers *storageFamily
+	diskPools      *family
+	storageUnits   *family
+	storageServers *family
 }
 
 func newStorageCollector(p *NetBackup, srv *server) (collector, error) {
 	return &storageCollector{
 		srv:            srv,
-		diskPools:      newStorageFamily(srv, p.Log, "disk pools", diskPoolsPath),
-		storageUnits:   newStorageFamily(srv, p.Log, "storage units", storageUnitsPath),
-		storageServers: newStorageFamily(srv, p.Log, "storage servers", storageServersPath),
+		diskPools:      newFamily(srv, "disk pools", diskPoolsPath),
+		storageUnits:   newFamily(srv, "storage units", storageUnitsPath),
+		storageServers: newFamily(srv, "storage servers", storageServersPath),
 	}, nil
 }
 
@@ -46,28 +44,28 @@ func (c *storageCollector) collect(ctx context.Context, acc telegraf.Accumulator
 	client := c.srv.client
 
 	// Disk pools first: their names let storage units tag disk_pool with the
-	// pool's name (the relationship carries the pool's opaque id).
+	// pool's name (the nbuapi.Relationship carries the pool's opaque id).
 	poolNames := make(map[string]string)
-	pools := storageReadFamily(c.diskPools,
-		offsetItems[diskPoolAttributes](ctx, client, diskPoolsPath, nil, diskPoolsPageLimit), false,
-		func(r resource[diskPoolAttributes]) {
+	pools := readFamily(c.diskPools,
+		nbuapi.Items[diskPoolAttributes](ctx, client, offsetList(diskPoolsPath, diskPoolsPageLimit)),
+		func(r nbuapi.Resource[diskPoolAttributes]) {
 			if r.ID != "" {
 				poolNames[r.ID] = diskPoolName(r)
 			}
-			storageAdd(acc, diskPoolPoints(source, r)...)
+			addPoints(acc, diskPoolPoints(source, r)...)
 		})
 
-	units := storageReadFamily(c.storageUnits,
-		offsetItems[storageUnitAttributes](ctx, client, storageUnitsPath, nil, storageUnitsPageLimit), false,
-		func(r resource[storageUnitAttributes]) {
-			storageAdd(acc, storageUnitPoint(source, r, poolNames))
+	units := readFamily(c.storageUnits,
+		nbuapi.Items[storageUnitAttributes](ctx, client, offsetList(storageUnitsPath, storageUnitsPageLimit)),
+		func(r nbuapi.Resource[storageUnitAttributes]) {
+			addPoints(acc, storageUnitPoint(source, r, poolNames))
 		})
 
-	servers := storageReadFamily(c.storageServers,
-		offsetItems[storageServerAttributes](ctx, client, storageServersPath, nil, storageServersPageLimit), false,
-		func(r resource[storageServerAttributes]) {
-			storageAdd(acc, storageServerPoint(source, r))
+	servers := readFamily(c.storageServers,
+		nbuapi.Items[storageServerAttributes](ctx, client, offsetList(storageServersPath, storageServersPageLimit)),
+		func(r nbuapi.Resource[storageServerAttributes]) {
+			addPoints(acc, storageServerPoint(source, r))
 		})
 
-	return storageJoinResults(pools, units, servers)
+	return joinFamilyResults(pools, units, servers)
 }

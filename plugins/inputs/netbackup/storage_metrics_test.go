@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 func TestDiskPoolPointsFromFixture(t *testing.T) {
@@ -12,7 +14,7 @@ func TestDiskPoolPointsFromFixture(t *testing.T) {
 
 	// UP pool with one of its two volumes DOWN.
 	points := diskPoolPoints("nbu", pools[0])
-	require.Equal(t, []storagePoint{
+	require.Equal(t, []point{
 		{
 			measurement: "netbackup_disk_pool",
 			tags:        map[string]string{"source": "nbu", "disk_pool": "dp-msdp-01", "storage_category": "MSDP", "state": "UP"},
@@ -52,7 +54,7 @@ func TestDiskPoolPointsFromFixture(t *testing.T) {
 	// TRANSIENT pool without name, capacities or volumes: tagged by id, only
 	// up is known (0), no zero capacities invented.
 	points = diskPoolPoints("nbu", pools[2])
-	require.Equal(t, []storagePoint{{
+	require.Equal(t, []point{{
 		measurement: "netbackup_disk_pool",
 		tags:        map[string]string{"source": "nbu", "disk_pool": "PureDisk_dp-cloud-03", "storage_category": "CLOUD", "state": "TRANSIENT"},
 		fields:      map[string]interface{}{"up": int64(0)},
@@ -71,7 +73,7 @@ func TestStorageUnitPointFromFixture(t *testing.T) {
 		fields map[string]interface{}
 	}{
 		{
-			name: "msdp unit with disk pool relationship resolved to the pool's name",
+			name: "msdp unit with disk pool nbuapi.Relationship resolved to the pool's name",
 			unit: 0,
 			tags: map[string]string{"source": "nbu", "storage_unit": "stu-msdp-01", "storage_type": "DISK",
 				"storage_category": "MSDP", "storage_server_type": "PureDisk", "disk_pool": "dp-msdp-01"},
@@ -115,13 +117,13 @@ func TestStorageUnitPointFromFixture(t *testing.T) {
 func TestStorageServerPointFromFixture(t *testing.T) {
 	servers := storageFixtureItems[storageServerAttributes](t, "storage_servers.json")
 	require.Len(t, servers, 2)
-	require.Equal(t, storagePoint{
+	require.Equal(t, point{
 		measurement: "netbackup_storage_server",
 		tags:        map[string]string{"source": "nbu", "storage_server": "nbu-media01", "storage_category": "MSDP", "state": "UP"},
 		fields: map[string]interface{}{"up": int64(1), "size_bytes": int64(32000000000000),
 			"used_bytes": int64(20000000000000), "available_bytes": int64(12000000000000), "dedup_ratio_percent": 87.5},
 	}, storageServerPoint("nbu", servers[0]))
-	require.Equal(t, storagePoint{
+	require.Equal(t, point{
 		measurement: "netbackup_storage_server",
 		tags:        map[string]string{"source": "nbu", "storage_server": "nbu-media02", "storage_category": "ADVANCED_DISK", "state": "DOWN"},
 		fields:      map[string]interface{}{"up": int64(0)},
@@ -131,17 +133,17 @@ func TestStorageServerPointFromFixture(t *testing.T) {
 func TestStorageFlexBool(t *testing.T) {
 	tests := []struct {
 		in   string
-		want storageFlexBool
+		want nbuapi.Bool
 	}{
-		{`true`, storageFlexBool{V: true, Set: true}},
-		{`false`, storageFlexBool{V: false, Set: true}},
-		{`"TRUE"`, storageFlexBool{V: true, Set: true}},
-		{`0`, storageFlexBool{V: false, Set: true}},
-		{`null`, storageFlexBool{}},
-		{`"maybe"`, storageFlexBool{}},
+		{`true`, nbuapi.Bool{V: true, Set: true}},
+		{`false`, nbuapi.Bool{V: false, Set: true}},
+		{`"TRUE"`, nbuapi.Bool{V: true, Set: true}},
+		{`0`, nbuapi.Bool{V: false, Set: true}},
+		{`null`, nbuapi.Bool{}},
+		{`"maybe"`, nbuapi.Bool{}},
 	}
 	for _, tt := range tests {
-		var b storageFlexBool
+		var b nbuapi.Bool
 		require.NoError(t, b.UnmarshalJSON([]byte(tt.in)), tt.in)
 		require.Equal(t, tt.want, b, tt.in)
 	}

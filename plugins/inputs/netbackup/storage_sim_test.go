@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // A pool DOWN, volumes DOWN: up and volumes_down say so, per pool and per
@@ -79,7 +80,7 @@ func TestStorageCollectorUnauthorizedOnOneEndpoint(t *testing.T) {
 
 	acc := gatherOnce(t, p)
 	require.Len(t, acc.Errors, 1)
-	require.True(t, isStatus(acc.Errors[0], http.StatusUnauthorized), "%v", acc.Errors[0])
+	require.True(t, nbuapi.IsStatus(acc.Errors[0], http.StatusUnauthorized), "%v", acc.Errors[0])
 	require.Contains(t, acc.Errors[0].Error(), "disk pools")
 	require.Empty(t, storageMetrics(acc, "netbackup_disk_pool"))
 	require.Len(t, storageMetrics(acc, "netbackup_storage_unit"), 20)
@@ -104,7 +105,7 @@ func TestStorageCollectorUnauthorizedEverywhere(t *testing.T) {
 	for range 2 {
 		acc := gatherOnce(t, p)
 		require.Len(t, acc.Errors, 1)
-		require.True(t, isStatus(acc.Errors[0], http.StatusUnauthorized))
+		require.True(t, nbuapi.IsStatus(acc.Errors[0], http.StatusUnauthorized))
 	}
 }
 

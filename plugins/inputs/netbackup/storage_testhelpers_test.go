@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // storageFixture reads testdata/storage/<name>.
@@ -26,10 +27,10 @@ func storageFixture(t testing.TB, name string) []byte {
 }
 
 // storageFixtureItems decodes the data array of a vendor-shaped fixture page.
-func storageFixtureItems[A any](t testing.TB, name string) []resource[A] {
+func storageFixtureItems[A any](t testing.TB, name string) []nbuapi.Resource[A] {
 	t.Helper()
 	var page struct {
-		Data []resource[A] `json:"data"`
+		Data []nbuapi.Resource[A] `json:"data"`
 	}
 	require.NoError(t, json.Unmarshal(storageFixture(t, name), &page))
 	require.NotEmpty(t, page.Data)
@@ -37,15 +38,15 @@ func storageFixtureItems[A any](t testing.TB, name string) []resource[A] {
 }
 
 // storageSeq yields items, then err if not nil: a stand-in for a paginated list.
-func storageSeq[A any](items []resource[A], err error) iter.Seq2[resource[A], error] {
-	return func(yield func(resource[A], error) bool) {
+func storageSeq[A any](items []nbuapi.Resource[A], err error) iter.Seq2[nbuapi.Resource[A], error] {
+	return func(yield func(nbuapi.Resource[A], error) bool) {
 		for _, it := range items {
 			if !yield(it, nil) {
 				return
 			}
 		}
 		if err != nil {
-			var zero resource[A]
+			var zero nbuapi.Resource[A]
 			yield(zero, err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // The tape collector: drives (offset paging) and tape media counts (cursor
@@ -20,23 +22,19 @@ const (
 )
 
 // tapeMediaMinAPI is the first API version with /storage/tape-media.
-var tapeMediaMinAPI = apiVersion{Major: 11, Minor: 0}
-
-func init() {
-	registerCollector("tape", newTapeCollector)
-}
+var tapeMediaMinAPI = nbuapi.Version{Major: 11, Minor: 0}
 
 type tapeCollector struct {
 	srv       *server
-	drives    *storageFamily
-	tapeMedia *storageFamily
+	drives    *family
+	tapeMedia *family
 }
 
 func newTapeCollector(p *NetBackup, srv *server) (collector, error) {
 	return &tapeCollector{
 		srv:       srv,
-		drives:    newStorageFamily(srv, p.Log, "tape drives", drivesPath),
-		tapeMedia: newStorageFamily(srv, p.Log, "tape media", tapeMediaPath),
+		drives:    newFamily(srv, "tape drives", drivesPath),
+		tapeMedia: newOptionalFamily(srv, "tape media", tapeMediaPath),
 	}, nil
 }
 
@@ -44,26 +42,25 @@ func (c *tapeCollector) collect(ctx context.Context, acc telegraf.Accumulator) e
 	source := c.srv.source
 	client := c.srv.client
 
-	drives := storageReadFamily(c.drives,
-		offsetItems[driveAttributes](ctx, client, drivesPath, nil, drivesPageLimit), false,
-		func(r resource[driveAttributes]) {
-			storageAdd(acc, drivePoint(source, r))
+	drives := readFamily(c.drives,
+		nbuapi.Items[driveAttributes](ctx, client, offsetList(drivesPath, drivesPageLimit)),
+		func(r nbuapi.Resource[driveAttributes]) {
+			addPoints(acc, drivePoint(source, r))
 		})
 
-	version := c.srv.ping.Version
-	if !version.IsZero() && !version.atLeast(tapeMediaMinAPI.Major, tapeMediaMinAPI.Minor) {
+	if version := c.srv.version(); version.OlderThan(tapeMediaMinAPI.Major, tapeMediaMinAPI.Minor) {
 		c.tapeMedia.noteAbsent(fmt.Sprintf("API version %s is older than %s (NetBackup 10.4)", version, tapeMediaMinAPI))
-		return storageJoinResults(drives)
+		return joinFamilyResults(drives)
 	}
 
 	tally := make(tapeMediaTally)
-	media := storageReadFamily(c.tapeMedia,
-		cursorItems[tapeMediaAttributes](ctx, client, tapeMediaPath, nil, tapeMediaPageLimit), true,
+	media := readFamily(c.tapeMedia,
+		nbuapi.Items[tapeMediaAttributes](ctx, client, cursorList(tapeMediaPath, nil, tapeMediaPageLimit)),
 		tally.add)
 	// Counts of a list read only in part would look like tapes vanishing:
 	// report them only when the whole list was read.
 	if media.complete {
-		storageAdd(acc, tally.points(source)...)
+		addPoints(acc, tally.points(source)...)
 	}
-	return storageJoinResults(drives, media)
+	return joinFamilyResults(drives, media)
 }

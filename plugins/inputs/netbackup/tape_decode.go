@@ -1,5 +1,7 @@
 package netbackup
 
+import "github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
+
 // Attributes of the tape endpoints (vendor storage.yaml 10.3 to 11.0), only
 // those the metrics use.
 
@@ -8,9 +10,9 @@ package netbackup
 type driveAttributes struct {
 	DriveType   string            `json:"driveType"`   // DT_HCART, ...
 	RobotType   string            `json:"robotType"`   // NA, NOT_ROBOTIC, ACS, TLD
-	RobotNumber flexInt64         `json:"robotNumber"` //
+	RobotNumber nbuapi.Int        `json:"robotNumber"` //
 	DriveStatus string            `json:"driveStatus"` // DRIVE_STATUS_UP|DOWN|MIXED|DISABLED
-	Enabled     storageFlexBool   `json:"enabled"`
+	Enabled     nbuapi.Bool       `json:"enabled"`
 	DevicePaths []drivePathStatus `json:"devicePaths"`
 }
 
@@ -22,8 +24,8 @@ type drivePathStatus struct {
 // tapeMediaAttributes: GET /storage/tape-media (cursor paging, API >= 11.0,
 // NetBackup 10.4), type "volumeInfo"; the resource id is the media id.
 type tapeMediaAttributes struct {
-	MediaType   string    `json:"mediaType"`   // HCART, HC_CLN, DLT, ...
-	VolumePool  string    `json:"volumePool"`  //
-	MediaStatus string    `json:"mediaStatus"` // flags, combinable: "ACTIVE MULTIPLEXED"
-	KiloBytes   flexInt64 `json:"kiloBytes"`   // documented as number/long
+	MediaType   string     `json:"mediaType"`   // HCART, HC_CLN, DLT, ...
+	VolumePool  string     `json:"volumePool"`  //
+	MediaStatus string     `json:"mediaStatus"` // flags, combinable: "ACTIVE MULTIPLEXED"
+	KiloBytes   nbuapi.Int `json:"kiloBytes"`   // documented as number/long
 }

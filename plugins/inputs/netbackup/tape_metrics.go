@@ -4,49 +4,44 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // drivePoint builds netbackup_drive. Enum comparisons accept the documented
 // prefixed values (DRIVE_STATUS_UP, PATH_STATUS_DOWN) and the bare ones.
-func drivePoint(source string, r resource[driveAttributes]) storagePoint {
+func drivePoint(source string, r nbuapi.Resource[driveAttributes]) point {
 	a := r.Attributes
 	name := r.ID
 	if name == "" && len(a.DevicePaths) > 0 {
 		name = a.DevicePaths[0].DriveName
 	}
 	tags := map[string]string{"source": source}
-	storageSetTag(tags, "drive", name)
-	storageSetTag(tags, "drive_type", a.DriveType)
-	storageSetTag(tags, "robot_type", a.RobotType)
+	setTag(tags, "drive", name)
+	setTag(tags, "drive_type", a.DriveType)
+	setTag(tags, "robot_type", a.RobotType)
 	if a.RobotNumber.Set {
 		tags["robot_number"] = strconv.FormatInt(a.RobotNumber.V, 10)
 	}
-	storageSetTag(tags, "status", storageStateTag(a.DriveStatus))
+	setTag(tags, "status", stateTag(a.DriveStatus))
 
 	fields := make(map[string]interface{}, 3)
 	if a.DriveStatus != "" {
-		fields["up"] = storageUpValue(a.DriveStatus, "DRIVE_STATUS_UP", "UP")
+		fields["up"] = upValue(a.DriveStatus, "DRIVE_STATUS_UP", "UP")
 	}
 	if a.Enabled.Set {
-		fields["enabled"] = storageBoolInt(a.Enabled.V)
+		fields["enabled"] = boolInt(a.Enabled.V)
 	}
 	if a.DevicePaths != nil {
 		var down int64
 		for _, p := range a.DevicePaths {
-			if storageEnumIs(p.PathStatus, "PATH_STATUS_DOWN", "DOWN") {
+			if enumIs(p.PathStatus, "PATH_STATUS_DOWN", "DOWN") {
 				down++
 			}
 		}
 		fields["paths_down"] = down
 	}
-	return storagePoint{measurement: "netbackup_drive", tags: tags, fields: fields}
-}
-
-func storageBoolInt(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
+	return point{measurement: "netbackup_drive", tags: tags, fields: fields}
 }
 
 // Tape media status classes, in order of precedence: a medium counts once,
@@ -114,7 +109,7 @@ type tapeMediaCount struct {
 // kept, never the media.
 type tapeMediaTally map[tapeMediaKey]*tapeMediaCount
 
-func (t tapeMediaTally) add(r resource[tapeMediaAttributes]) {
+func (t tapeMediaTally) add(r nbuapi.Resource[tapeMediaAttributes]) {
 	a := r.Attributes
 	key := tapeMediaKey{
 		volumePool: strings.TrimSpace(a.VolumePool),
@@ -133,7 +128,7 @@ func (t tapeMediaTally) add(r resource[tapeMediaAttributes]) {
 }
 
 // points returns netbackup_tape_media, sorted for stable output.
-func (t tapeMediaTally) points(source string) []storagePoint {
+func (t tapeMediaTally) points(source string) []point {
 	keys := make([]tapeMediaKey, 0, len(t))
 	for k := range t {
 		keys = append(keys, k)
@@ -148,13 +143,13 @@ func (t tapeMediaTally) points(source string) []storagePoint {
 		}
 		return a.status < b.status
 	})
-	points := make([]storagePoint, 0, len(keys))
+	points := make([]point, 0, len(keys))
 	for _, k := range keys {
 		c := t[k]
 		tags := map[string]string{"source": source, "status": k.status}
-		storageSetTag(tags, "volume_pool", k.volumePool)
-		storageSetTag(tags, "media_type", k.mediaType)
-		points = append(points, storagePoint{
+		setTag(tags, "volume_pool", k.volumePool)
+		setTag(tags, "media_type", k.mediaType)
+		points = append(points, point{
 			measurement: "netbackup_tape_media",
 			tags:        tags,
 			fields:      map[string]interface{}{"count": c.count, "bytes": c.bytes},

@@ -9,7 +9,7 @@ import (
 func TestDrivePointFromFixture(t *testing.T) {
 	drives := storageFixtureItems[driveAttributes](t, "drives.json")
 	require.Len(t, drives, 3)
-	require.Equal(t, storagePoint{
+	require.Equal(t, point{
 		measurement: "netbackup_drive",
 		tags: map[string]string{"source": "nbu", "drive": "HP.ULTRIUM8-SCSI.000", "drive_type": "DT_HCART",
 			"robot_type": "TLD", "robot_number": "0", "status": "DRIVE_STATUS_UP"},
@@ -56,28 +56,28 @@ func TestTapeMediaTallyFromFixture(t *testing.T) {
 	for _, m := range storageFixtureItems[tapeMediaAttributes](t, "tape_media.json") {
 		tally.add(m)
 	}
-	point := func(pool, mediaType, status string, count, bytes int64) storagePoint {
-		return storagePoint{
+	tapePoint := func(pool, mediaType, status string, count, bytes int64) point {
+		return point{
 			measurement: "netbackup_tape_media",
 			tags:        map[string]string{"source": "nbu", "volume_pool": pool, "media_type": mediaType, "status": status},
 			fields:      map[string]interface{}{"count": count, "bytes": bytes},
 		}
 	}
-	require.Equal(t, []storagePoint{
-		point("NetBackup", "HCART", "active", 2, (1048576+1024)*1024),
-		point("NetBackup", "HCART", "frozen", 1, 10*1024),
-		point("NetBackup", "HCART", "full", 1, 2048*1024),
-		point("NetBackup", "HCART", "other", 1, 5*1024),
-		point("NetBackup", "HCART", "suspended", 1, 4*1024),
-		point("None", "HC_CLN", "cleaning", 1, 0),
-		point("Scratch", "HCART", "scratch", 2, 0),
+	require.Equal(t, []point{
+		tapePoint("NetBackup", "HCART", "active", 2, (1048576+1024)*1024),
+		tapePoint("NetBackup", "HCART", "frozen", 1, 10*1024),
+		tapePoint("NetBackup", "HCART", "full", 1, 2048*1024),
+		tapePoint("NetBackup", "HCART", "other", 1, 5*1024),
+		tapePoint("NetBackup", "HCART", "suspended", 1, 4*1024),
+		tapePoint("None", "HC_CLN", "cleaning", 1, 0),
+		tapePoint("Scratch", "HCART", "scratch", 2, 0),
 	}, tally.points("nbu"))
 }
 
 func TestMediaServerPointFromFixture(t *testing.T) {
 	servers := storageFixtureItems[mediaServerAttributes](t, "media_servers.json")
 	require.Len(t, servers, 4)
-	require.Equal(t, storagePoint{
+	require.Equal(t, point{
 		measurement: "netbackup_media_server",
 		tags:        map[string]string{"source": "nbu", "media_server": "nbu-media01", "status": "ACTIVE_FOR_TAPE_AND_DISK"},
 		fields:      map[string]interface{}{"up": int64(1)},

@@ -1,6 +1,7 @@
 package netbackup
 
 import (
+	"encoding/json"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // serveTLS serves handler over TLS on loopback; it returns the server and a
@@ -67,4 +69,16 @@ func gatherOnce(t testing.TB, p *NetBackup) *testutil.Accumulator {
 	var acc testutil.Accumulator
 	require.NoError(t, p.GatherContext(t.Context(), &acc))
 	return &acc
+}
+
+// testPage is a collection page as the client decodes it: the items, and
+// the pagination metadata (decoded too, so that benchmarks pay its cost).
+type testPage[A any] struct {
+	Data []nbuapi.Resource[A] `json:"data"`
+	Meta struct {
+		Pagination struct {
+			Next json.RawMessage `json:"next"`
+			Last *int64          `json:"last"`
+		} `json:"pagination"`
+	} `json:"meta"`
 }

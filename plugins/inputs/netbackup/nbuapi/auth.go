@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"context"
@@ -7,65 +7,63 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/influxdata/telegraf/config"
 )
 
-// authenticator hands out the credential for the Authorization header: the
-// API key, read from its secret on every request (secret stores may rotate
-// it), or a JWT from POST /login, kept in memory and renewed before it
-// expires or after the server refused it once.
-type authenticator struct {
-	apiKey     *config.Secret
-	username   *config.Secret
-	password   *config.Secret
-	domainType string
-	domainName string
-	now        func() time.Time
+// loginPath is the endpoint that trades a user name and password for a
+// session token (JWT).
+const loginPath = "/login"
 
-	mu      sync.Mutex
-	token   string
-	renewAt time.Time
-	// After the server refused the user name or password, no new login is
-	// tried until refusedUntil: every collector asks for a credential, and
-	// a burst of failed logins can lock the NetBackup account.
+// loginRefusalPause is how long a refused login is not tried again: every
+// collector asks for a credential, and a burst of failed logins can lock
+// the NetBackup account.
+const loginRefusalPause = time.Minute
+
+// maxRenewMargin is how long before its expiry a session token is renewed
+// at most (a tenth of its validity when that is shorter).
+const maxRenewMargin = 5 * time.Minute
+
+// loginConfig is what POST /login sends.
+type loginConfig struct {
+	username, password     Secret
+	domainType, domainName string
+}
+
+// session is the token of a client that logs in, renewed before it expires
+// or after the server refused it once. Its mutex also serialises logins.
+type session struct {
+	mu           sync.Mutex
+	token        string
+	renewAt      time.Time
 	refusedUntil time.Time
 	refusal      error
 }
 
-// loginRefusalPause is how long a refused login is not tried again.
-const loginRefusalPause = time.Minute
-
-// maxRenewMargin is how long before its expiry a JWT is renewed at most
-// (a tenth of its validity when that is shorter).
-const maxRenewMargin = 5 * time.Minute
-
-func (a *authenticator) usesLogin() bool { return a.apiKey == nil }
-
-// credential returns the value of the Authorization header.
-func (a *authenticator) credential(ctx context.Context, c *client) (string, error) {
-	if !a.usesLogin() {
-		return secretString(a.apiKey, "api_key")
+// invalidate forgets a token the server refused, unless another request
+// has already replaced it.
+func (s *session) invalidate(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.token == token {
+		s.token = ""
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.token != "" && a.now().Before(a.renewAt) {
-		return a.token, nil
-	}
-	if a.refusal != nil && a.now().Before(a.refusedUntil) {
-		return "", a.refusal
-	}
-	return a.login(ctx, c)
 }
 
-// invalidate forgets a JWT the server refused, unless another request has
-// already replaced it.
-func (a *authenticator) invalidate(token string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.token == token {
-		a.token = ""
+// credential returns the value of the Authorization header: the API key, or
+// a session token (logging in when there is none or it is due for renewal).
+func (c *Client) credential(ctx context.Context) (string, error) {
+	if !c.UsesLogin() {
+		return readSecret(c.apiKey, "api_key")
 	}
+	s := &c.session
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.token != "" && c.now().Before(s.renewAt) {
+		return s.token, nil
+	}
+	if s.refusal != nil && c.now().Before(s.refusedUntil) {
+		return "", s.refusal
+	}
+	return c.logIn(ctx)
 }
 
 // loginResponse is the 201 body of POST /login.
@@ -74,13 +72,13 @@ type loginResponse struct {
 	Validity int64  `json:"validity"` // seconds
 }
 
-// login runs POST /login; the caller holds a.mu.
-func (a *authenticator) login(ctx context.Context, c *client) (string, error) {
-	user, err := secretString(a.username, "username")
+// logIn runs POST /login; the caller holds c.session.mu.
+func (c *Client) logIn(ctx context.Context) (string, error) {
+	user, err := readSecret(c.login.username, "username")
 	if err != nil {
 		return "", err
 	}
-	password, err := secretString(a.password, "password")
+	password, err := readSecret(c.login.password, "password")
 	if err != nil {
 		return "", err
 	}
@@ -91,16 +89,17 @@ func (a *authenticator) login(ctx context.Context, c *client) (string, error) {
 		version = oldestProbeVersion
 	}
 	body := map[string]string{
-		"domainType": a.domainType,
-		"domainName": a.domainName,
+		"domainType": c.login.domainType,
+		"domainName": c.login.domainName,
 		"userName":   user,
 		"password":   password,
 	}
-	req := request{method: http.MethodPost, path: "/login", body: body, version: version}
+	req := request{method: http.MethodPost, path: loginPath, body: body, version: version}
 	resp, err := c.send(ctx, req, "")
 	if err != nil {
 		return "", fmt.Errorf("login failed for user %q: %w", user, err)
 	}
+	s := &c.session
 	if resp.StatusCode() != http.StatusCreated && resp.StatusCode() != http.StatusOK {
 		err := c.statusError(req, resp, password)
 		if err == nil {
@@ -108,8 +107,8 @@ func (a *authenticator) login(ctx context.Context, c *client) (string, error) {
 		}
 		err = fmt.Errorf("login failed for user %q: %w", user, err)
 		if resp.StatusCode() < http.StatusInternalServerError && resp.StatusCode() != http.StatusTooManyRequests {
-			a.refusal = fmt.Errorf("%w (not tried again for %s, to keep the account from being locked)", err, loginRefusalPause)
-			a.refusedUntil = a.now().Add(loginRefusalPause)
+			s.refusal = fmt.Errorf("%w (not tried again for %s, to keep the account from being locked)", err, loginRefusalPause)
+			s.refusedUntil = c.now().Add(loginRefusalPause)
 		}
 		return "", err
 	}
@@ -122,23 +121,20 @@ func (a *authenticator) login(ctx context.Context, c *client) (string, error) {
 		validity = time.Hour // unknown: renew hourly, a 401 renews sooner
 	}
 	margin := min(validity/10, maxRenewMargin)
-	a.refusal = nil
-	a.token = lr.Token
-	a.renewAt = a.now().Add(validity - margin)
-	return a.token, nil
+	s.refusal = nil
+	s.token = lr.Token
+	s.renewAt = c.now().Add(validity - margin)
+	return s.token, nil
 }
 
-// secretString copies a secret out of its protected buffer and destroys
-// the buffer at once.
-func secretString(s *config.Secret, option string) (string, error) {
+// readSecret reads one credential, naming the option when it cannot.
+func readSecret(s Secret, option string) (string, error) {
 	if s == nil {
 		return "", fmt.Errorf("option %s is not set", option)
 	}
-	buf, err := s.Get()
+	value, err := s()
 	if err != nil {
 		return "", fmt.Errorf("reading the secret of option %s: %w", option, err)
 	}
-	value := buf.String()
-	buf.Destroy()
 	return value, nil
 }

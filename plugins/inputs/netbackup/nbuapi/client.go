@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -16,22 +15,20 @@ import (
 	"github.com/influxdata/telegraf"
 )
 
-// client is the one request path to one NetBackup primary server (DESIGN.md
-// "One request path"): retries with backoff and Retry-After, the API
-// version, the credential, the request counters. Safe for concurrent use.
-type client struct {
+// Client is the one request path to one NetBackup primary server: retries
+// with backoff and Retry-After, the API version, the credential, the
+// request counters. Safe for concurrent use.
+type Client struct {
 	base      string // ends in /netbackup, no trailing slash
 	resty     *resty.Client
 	transport *http.Transport
-	auth      *authenticator
 	log       telegraf.Logger
 	now       func() time.Time
 
-	// fixedVersion is api_version when it is not "auto".
-	fixedVersion apiVersion
-	versionMu    sync.Mutex
-	negotiated   apiVersion // cached result of the header or the probe
-	negotiateMu  sync.Mutex // one probe at a time
+	apiKey   Secret // nil when the client logs in
+	login    loginConfig
+	session  session
+	versions versions
 
 	maxResponseBytes int64         // for the error message
 	timeout          time.Duration // per attempt, for the error message
@@ -43,13 +40,13 @@ type request struct {
 	path    string // relative to /netbackup, e.g. "/admin/jobs"
 	query   url.Values
 	body    any
-	version apiVersion // Accept (and Content-Type with a body)
-	accept  string     // replaces the Accept header derived from version
-	out     any        // decodes a successful JSON answer when not nil
+	version Version // Accept (and Content-Type with a body)
+	accept  string  // replaces the Accept header derived from version
+	out     any     // decodes a successful JSON answer when not nil
 }
 
-// newClient builds the client; it never touches the network.
-func newClient(cfg clientConfig) (*client, error) {
+// New builds the client; it never touches the network.
+func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == nil {
 		return nil, errors.New("no server URL")
 	}
@@ -57,27 +54,26 @@ func newClient(cfg clientConfig) (*client, error) {
 	if log == nil {
 		log = discardLogger{}
 	}
-	c := &client{
+	c := &Client{
 		base:      strings.TrimRight(cfg.BaseURL.String(), "/"),
 		transport: newTransport(cfg),
 		log:       log,
 		now:       time.Now,
 	}
 	if v := strings.TrimSpace(cfg.APIVersion); v != "" && !strings.EqualFold(v, "auto") {
-		fixed, err := parseAPIVersion(v)
+		fixed, err := ParseVersion(v)
 		if err != nil {
 			return nil, fmt.Errorf("option api_version: %w (or \"auto\")", err)
 		}
-		c.fixedVersion = fixed
+		c.versions.fixed = fixed
 	}
 	switch {
-	case cfg.APIKey != nil && !cfg.APIKey.Empty():
-		c.auth = &authenticator{apiKey: cfg.APIKey, now: c.nowTime}
-	case cfg.Username != nil && !cfg.Username.Empty():
-		c.auth = &authenticator{
+	case cfg.APIKey != nil:
+		c.apiKey = cfg.APIKey
+	case cfg.Username != nil && cfg.Password != nil:
+		c.login = loginConfig{
 			username: cfg.Username, password: cfg.Password,
 			domainType: cfg.DomainType, domainName: cfg.DomainName,
-			now: c.nowTime,
 		}
 	default:
 		return nil, errors.New("no credential: set api_key, or username and password")
@@ -107,31 +103,35 @@ func newClient(cfg clientConfig) (*client, error) {
 	return c, nil
 }
 
-// nowTime indirects c.now so that tests can move the clock after newClient.
-func (c *client) nowTime() time.Time { return c.now() }
+// nowTime indirects c.now so that tests can move the clock after New.
+func (c *Client) nowTime() time.Time { return c.now() }
 
-// get sends GET path?query and decodes the JSON answer into out (out may
-// be nil).
-func (c *client) get(ctx context.Context, path string, query url.Values, out any) error {
+// Close releases the client's idle connections (a process exit would close
+// them anyway; an instance replaced in the same process should call it).
+func (c *Client) Close() {
+	c.transport.CloseIdleConnections()
+}
+
+// UsesLogin reports whether the client authenticates with a user name and
+// password (a session token) rather than an API key.
+func (c *Client) UsesLogin() bool { return c.apiKey == nil }
+
+// Get sends GET path?query and decodes the JSON answer into out (out may
+// be nil). path is relative to /netbackup, e.g. "/admin/jobs".
+func (c *Client) Get(ctx context.Context, path string, query url.Values, out any) error {
 	_, err := c.fetch(ctx, request{method: http.MethodGet, path: path, query: query, out: out})
 	return err
 }
 
-// post sends body as JSON to path and decodes the answer into out (out may
+// Post sends body as JSON to path and decodes the answer into out (out may
 // be nil).
-func (c *client) post(ctx context.Context, path string, body any, out any) error {
+func (c *Client) Post(ctx context.Context, path string, body any, out any) error {
 	_, err := c.fetch(ctx, request{method: http.MethodPost, path: path, body: body, out: out})
 	return err
 }
 
-// getRaw is get without decoding: the body bytes, bounded by
-// max_response_bytes.
-func (c *client) getRaw(ctx context.Context, path string, query url.Values) ([]byte, error) {
-	return c.fetch(ctx, request{method: http.MethodGet, path: path, query: query})
-}
-
 // fetch sends req with the negotiated version and counts a failure.
-func (c *client) fetch(ctx context.Context, req request) ([]byte, error) {
+func (c *Client) fetch(ctx context.Context, req request) ([]byte, error) {
 	var err error
 	req.version, err = c.versionFor(ctx)
 	if err != nil {
@@ -147,18 +147,18 @@ func (c *client) fetch(ctx context.Context, req request) ([]byte, error) {
 }
 
 // exchange sends an authenticated request and turns an error status into
-// *apiError. A JWT the server refuses (401) is renewed once and the request
-// repeated once; an API key is never retried on 401.
-func (c *client) exchange(ctx context.Context, req request) (*resty.Response, error) {
-	credential, err := c.auth.credential(ctx, c)
+// *Error. A session token the server refuses (401) is renewed once and the
+// request repeated once; an API key is never retried on 401.
+func (c *Client) exchange(ctx context.Context, req request) (*resty.Response, error) {
+	credential, err := c.credential(ctx)
 	if err != nil {
 		return nil, err
 	}
 	resp, err := c.send(ctx, req, credential)
-	if err == nil && resp.StatusCode() == http.StatusUnauthorized && c.auth.usesLogin() {
+	if err == nil && resp.StatusCode() == http.StatusUnauthorized && c.UsesLogin() {
 		c.log.Debugf("%s %s: 401 with the session token, logging in again", req.method, req.path)
-		c.auth.invalidate(credential)
-		if credential, err = c.auth.credential(ctx, c); err != nil {
+		c.session.invalidate(credential)
+		if credential, err = c.credential(ctx); err != nil {
 			return nil, err
 		}
 		resp, err = c.send(ctx, req, credential)
@@ -178,7 +178,7 @@ func (c *client) exchange(ctx context.Context, req request) (*resty.Response, er
 // send runs one request through resty (retries included) and returns the
 // last response whatever its status; the error is a transport failure, a
 // body over the limit, or the context ending.
-func (c *client) send(ctx context.Context, req request, credential string) (*resty.Response, error) {
+func (c *Client) send(ctx context.Context, req request, credential string) (*resty.Response, error) {
 	ctx = context.WithValue(ctx, attemptCounterKey{}, &attemptCounter{})
 	r := c.resty.R().SetContext(ctx)
 	accept := req.accept
@@ -187,7 +187,7 @@ func (c *client) send(ctx context.Context, req request, credential string) (*res
 	}
 	r.SetHeader("Accept", accept)
 	if credential != "" {
-		// NetBackup wants the API key or JWT raw, without "Bearer".
+		// NetBackup wants the API key or session token raw, without "Bearer".
 		r.SetHeader("Authorization", credential)
 	}
 	if req.body != nil {
@@ -216,7 +216,7 @@ func (c *client) send(ctx context.Context, req request, credential string) (*res
 }
 
 // transportError says what went wrong when no usable response came back.
-func (c *client) transportError(ctx context.Context, req request, attempts int, err error) error {
+func (c *Client) transportError(ctx context.Context, req request, attempts int, err error) error {
 	switch {
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
 		return fmt.Errorf("%s %s: the response is larger than max_response_bytes (%d bytes); raise the option max_response_bytes if the server really sends that much: %w",
@@ -238,22 +238,22 @@ func (c *client) transportError(ctx context.Context, req request, attempts int, 
 	return fmt.Errorf("%s %s failed after %d attempt(s): %w", req.method, req.path, attempts, err)
 }
 
-// statusError turns a non-2xx response into *apiError; secrets are removed
+// statusError turns a non-2xx response into *Error; secrets are removed
 // from what the server sent back.
-func (c *client) statusError(req request, resp *resty.Response, secrets ...string) error {
+func (c *Client) statusError(req request, resp *resty.Response, secrets ...string) error {
 	status := resp.StatusCode()
 	if status >= 200 && status < 300 {
 		return nil
 	}
-	e := &apiError{Method: req.method, Path: req.path, Status: status, Attempts: 1}
+	e := &Error{Method: req.method, Path: req.path, Status: status, Attempts: 1}
 	if resp.Request != nil && resp.Request.Attempt > 0 {
 		e.Attempts = resp.Request.Attempt
 	}
 	// Redact before quoting: a server may echo what it received.
 	e.fillFromBody([]byte(redactText(string(resp.Body()), secrets...)))
 	switch {
-	case status == http.StatusUnauthorized && req.path == "/login":
-	case status == http.StatusUnauthorized && !c.auth.usesLogin():
+	case status == http.StatusUnauthorized && req.path == loginPath:
+	case status == http.StatusUnauthorized && !c.UsesLogin():
 		e.Hint = "check api_key: the key may be wrong or expired, or its RBAC role lacks the permission for this API"
 	case status == http.StatusUnauthorized:
 		e.Hint = "the session token was refused even after a new login: check the user's RBAC role"
@@ -276,60 +276,6 @@ func decodeJSON(method, path string, body []byte, out any, secrets ...string) er
 	return nil
 }
 
-// encodeQuery percent-encodes names and values (page[limit] becomes
-// page%5Blimit%5D, a space %20, never '+'), names sorted for stable URLs.
-func encodeQuery(query url.Values) string {
-	if len(query) == 0 {
-		return ""
-	}
-	names := make([]string, 0, len(query))
-	for name := range query {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, name := range names {
-		for _, value := range query[name] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(percentEncode(name))
-			b.WriteByte('=')
-			b.WriteString(percentEncode(value))
-		}
-	}
-	return b.String()
-}
-
-// percentEncode escapes everything but RFC 3986 unreserved characters.
-func percentEncode(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' ||
-			ch == '-' || ch == '.' || ch == '_' || ch == '~' {
-			b.WriteByte(ch)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[ch>>4])
-		b.WriteByte(hex[ch&0x0f])
-	}
-	return b.String()
-}
-
-// odataString quotes a string value for an OData filter: 'it”s'.
-func odataString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-// odataTime formats an instant for an OData filter, in UTC with
-// milliseconds: 2024-06-10T06:13:20.000Z.
-func odataTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
-}
-
 func redactText(text string, secrets ...string) string {
 	for _, s := range secrets {
 		if len(s) >= 4 {
@@ -339,26 +285,20 @@ func redactText(text string, secrets ...string) string {
 	return text
 }
 
-// restyLogger sends resty's own messages to the debug log: the plugin
-// reports failures itself, once, with more context.
-type restyLogger struct{ log telegraf.Logger }
+// lockedValue is a value shared by concurrent requests.
+type lockedValue[T any] struct {
+	mu sync.Mutex
+	v  T
+}
 
-func (l restyLogger) Errorf(format string, v ...any) { l.log.Debugf("resty: "+format, v...) }
-func (l restyLogger) Warnf(format string, v ...any)  { l.log.Debugf("resty: "+format, v...) }
-func (l restyLogger) Debugf(format string, v ...any) { l.log.Debugf("resty: "+format, v...) }
+func (l *lockedValue[T]) get() T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.v
+}
 
-// discardLogger is used when the configuration has no logger (tests).
-type discardLogger struct{}
-
-func (discardLogger) Level() telegraf.LogLevel         { return telegraf.Error }
-func (discardLogger) AddAttribute(string, interface{}) {}
-func (discardLogger) Errorf(string, ...interface{})    {}
-func (discardLogger) Error(...interface{})             {}
-func (discardLogger) Debugf(string, ...interface{})    {}
-func (discardLogger) Debug(...interface{})             {}
-func (discardLogger) Warnf(string, ...interface{})     {}
-func (discardLogger) Warn(...interface{})              {}
-func (discardLogger) Tracef(string, ...interface{})    {}
-func (discardLogger) Trace(...interface{})             {}
-func (discardLogger) Infof(string, ...interface{})     {}
-func (discardLogger) Info(...interface{})              {}
+func (l *lockedValue[T]) set(v T) {
+	l.mu.Lock()
+	l.v = v
+	l.mu.Unlock()
+}

@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"context"
@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/influxdata/telegraf/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
@@ -47,17 +46,15 @@ func newNbcServer(t *testing.T, handler http.HandlerFunc) *nbcServer {
 
 // nbcConfig is a client configuration for srv with short waits: 3 retries,
 // 5 ms to 20 ms backoff, a fixed API version so that no probe runs.
-func nbcConfig(t *testing.T, srv *httptest.Server) clientConfig {
+func nbcConfig(t *testing.T, srv *httptest.Server) Config {
 	t.Helper()
 	base, err := url.Parse(srv.URL + "/netbackup")
 	require.NoError(t, err)
-	key := config.NewSecret([]byte(nbcTestKey))
-	t.Cleanup(key.Destroy)
 	roots := x509.NewCertPool()
 	roots.AddCert(srv.Certificate())
-	return clientConfig{
+	return Config{
 		BaseURL:          base,
-		APIKey:           &key,
+		APIKey:           staticSecret(nbcTestKey),
 		APIVersion:       "13.0",
 		Timeout:          5 * time.Second,
 		RetryCount:       3,
@@ -69,9 +66,9 @@ func nbcConfig(t *testing.T, srv *httptest.Server) clientConfig {
 	}
 }
 
-func newNbcClient(t *testing.T, cfg clientConfig) *client {
+func newNbcClient(t *testing.T, cfg Config) *Client {
 	t.Helper()
-	c, err := newClient(cfg)
+	c, err := New(cfg)
 	require.NoError(t, err)
 	return c
 }
@@ -103,19 +100,17 @@ func nbcReset(t *testing.T, w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// nbcStats runs with a requestStats in the context and returns it.
-func nbcStats() (context.Context, *requestStats) {
-	var s requestStats
-	return withStats(context.Background(), &s), &s
+// nbcStats runs with a Stats in the context and returns it.
+func nbcStats() (context.Context, *Stats) {
+	var s Stats
+	return WithStats(context.Background(), &s), &s
 }
 
 func TestNbuClient_RetryConfiguration(t *testing.T) {
 	base, err := url.Parse("https://nbu-primary:1556/netbackup")
 	require.NoError(t, err)
-	key := config.NewSecret([]byte(nbcTestKey))
-	defer key.Destroy()
-	c := newNbcClient(t, clientConfig{
-		BaseURL: base, APIKey: &key, APIVersion: "auto", Timeout: time.Minute,
+	c := newNbcClient(t, Config{
+		BaseURL: base, APIKey: staticSecret(nbcTestKey), APIVersion: "auto", Timeout: time.Minute,
 		RetryCount: 3, RetryWaitTime: 5 * time.Second, RetryMaxWaitTime: 60 * time.Second,
 	})
 	require.Equal(t, 3, c.resty.RetryCount)
@@ -131,12 +126,10 @@ func TestNbuClient_RetryConfiguration(t *testing.T) {
 func TestNbuClient_ConnectionPoolConfiguration(t *testing.T) {
 	base, err := url.Parse("https://nbu-primary:1556/netbackup")
 	require.NoError(t, err)
-	key := config.NewSecret([]byte(nbcTestKey))
-	defer key.Destroy()
 	proxyURL, err := url.Parse("http://proxy.example:3128")
 	require.NoError(t, err)
-	c := newNbcClient(t, clientConfig{
-		BaseURL: base, APIKey: &key, Timeout: 42 * time.Second,
+	c := newNbcClient(t, Config{
+		BaseURL: base, APIKey: staticSecret(nbcTestKey), Timeout: 42 * time.Second,
 		RetryCount: 3, RetryWaitTime: time.Second, RetryMaxWaitTime: time.Second,
 		Proxy: http.ProxyURL(proxyURL),
 	})
@@ -161,10 +154,8 @@ func TestNbuClient_ConnectionPoolConfiguration(t *testing.T) {
 func TestNbuClient_TLSInTransport(t *testing.T) {
 	base, err := url.Parse("https://nbu-primary:1556/netbackup")
 	require.NoError(t, err)
-	key := config.NewSecret([]byte(nbcTestKey))
-	defer key.Destroy()
 	build := func(tlsCfg *tls.Config) *tls.Config {
-		c := newNbcClient(t, clientConfig{BaseURL: base, APIKey: &key, TLS: tlsCfg})
+		c := newNbcClient(t, Config{BaseURL: base, APIKey: staticSecret(nbcTestKey), TLS: tlsCfg})
 		require.NotNil(t, c.transport.TLSClientConfig)
 		return c.transport.TLSClientConfig
 	}
@@ -199,9 +190,9 @@ func TestNbuClient_RetriesTransientStatusThenSucceeds(t *testing.T) {
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
 	ctx, stats := nbcStats()
 	var out map[string]any
-	require.NoError(t, c.get(ctx, "/admin/jobs", nil, &out))
+	require.NoError(t, c.Get(ctx, "/admin/jobs", nil, &out))
 	require.Equal(t, int64(3), srv.requests.Load())
-	s := stats.snapshot()
+	s := stats.Snapshot()
 	require.Equal(t, int64(3), s.Requests, "requests = attempts")
 	require.Equal(t, int64(2), s.Retries)
 	require.Equal(t, int64(0), s.Errors)
@@ -216,11 +207,11 @@ func TestNbuClient_StatusesNeverRetried(t *testing.T) {
 			})
 			c := newNbcClient(t, nbcConfig(t, srv.Server))
 			ctx, stats := nbcStats()
-			err := c.get(ctx, "/admin/jobs", nil, nil)
+			err := c.Get(ctx, "/admin/jobs", nil, nil)
 			require.Error(t, err)
 			require.Equal(t, int64(1), srv.requests.Load(), "never retried")
-			require.True(t, isStatus(err, status))
-			var ae *apiError
+			require.True(t, IsStatus(err, status))
+			var ae *Error
 			require.ErrorAs(t, err, &ae)
 			require.Equal(t, http.MethodGet, ae.Method)
 			require.Equal(t, "/admin/jobs", ae.Path)
@@ -228,7 +219,7 @@ func TestNbuClient_StatusesNeverRetried(t *testing.T) {
 			require.Equal(t, 1, ae.Attempts)
 			require.Equal(t, []string{"detail of 8961"}, ae.Details)
 			require.Contains(t, err.Error(), "errorCode 8961: An invalid API request is encountered.")
-			require.Equal(t, int64(1), stats.snapshot().Errors)
+			require.Equal(t, int64(1), stats.Snapshot().Errors)
 			if status == http.StatusUnauthorized {
 				require.Contains(t, err.Error(), "check api_key")
 				require.Contains(t, err.Error(), "RBAC role")
@@ -257,7 +248,7 @@ func TestNbuClient_RetryAfterSecondsIsHonoured(t *testing.T) {
 	cfg.RetryWaitTime = time.Millisecond // the backoff alone would wait about 1 ms
 	cfg.RetryMaxWaitTime = 2 * time.Second
 	c := newNbcClient(t, cfg)
-	require.NoError(t, c.get(context.Background(), "/admin/jobs", nil, nil))
+	require.NoError(t, c.Get(context.Background(), "/admin/jobs", nil, nil))
 	mu.Lock()
 	defer mu.Unlock()
 	require.Len(t, seen, 2)
@@ -279,11 +270,11 @@ func TestNbuClient_RetriesResetConnection(t *testing.T) {
 	var out struct {
 		Data struct{ ID string } `json:"data"`
 	}
-	require.NoError(t, c.get(ctx, "/admin/jobs/1", nil, &out))
+	require.NoError(t, c.Get(ctx, "/admin/jobs/1", nil, &out))
 	require.Equal(t, "1", out.Data.ID)
 	require.Equal(t, int64(2), srv.requests.Load())
-	require.Equal(t, int64(2), stats.snapshot().Requests)
-	require.Equal(t, int64(1), stats.snapshot().Retries)
+	require.Equal(t, int64(2), stats.Snapshot().Requests)
+	require.Equal(t, int64(1), stats.Snapshot().Retries)
 }
 
 func TestNbuClient_ExhaustedRetriesOnStatus(t *testing.T) {
@@ -292,17 +283,17 @@ func TestNbuClient_ExhaustedRetriesOnStatus(t *testing.T) {
 	})
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
 	ctx, stats := nbcStats()
-	err := c.get(ctx, "/admin/jobs", nil, nil)
+	err := c.Get(ctx, "/admin/jobs", nil, nil)
 	require.Error(t, err)
 	require.Equal(t, int64(4), srv.requests.Load(), "retry_count 3 means 4 attempts")
-	var ae *apiError
+	var ae *Error
 	require.ErrorAs(t, err, &ae)
 	require.Equal(t, 500, ae.Status)
 	require.Equal(t, 4, ae.Attempts)
 	require.Equal(t, int64(130), ae.Code)
 	require.Equal(t, []string{"db down"}, ae.Details, "legacy details are read")
 	require.Contains(t, err.Error(), "GET /admin/jobs: 500 Internal Server Error (errorCode 130: system error occurred; details: db down) after 4 attempts")
-	s := stats.snapshot()
+	s := stats.Snapshot()
 	require.Equal(t, int64(4), s.Requests)
 	require.Equal(t, int64(3), s.Retries)
 	require.Equal(t, int64(1), s.Errors)
@@ -312,14 +303,14 @@ func TestNbuClient_ExhaustedRetriesOnTransportError(t *testing.T) {
 	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) { nbcReset(t, w) })
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
 	ctx, stats := nbcStats()
-	err := c.get(ctx, "/admin/jobs", nil, nil)
+	err := c.Get(ctx, "/admin/jobs", nil, nil)
 	require.Error(t, err)
 	require.Equal(t, int64(4), srv.requests.Load())
 	require.Contains(t, err.Error(), "GET /admin/jobs failed after 4 attempt(s)")
 	var urlErr *url.Error
 	require.ErrorAs(t, err, &urlErr, "the cause is wrapped")
-	require.Equal(t, int64(4), stats.snapshot().Requests)
-	require.Equal(t, int64(1), stats.snapshot().Errors)
+	require.Equal(t, int64(4), stats.Snapshot().Requests)
+	require.Equal(t, int64(1), stats.Snapshot().Errors)
 }
 
 func TestNbuClient_RefusesTLS11Server(t *testing.T) {
@@ -338,7 +329,7 @@ func TestNbuClient_RefusesTLS11Server(t *testing.T) {
 	defer srv.Close()
 
 	c := newNbcClient(t, nbcConfig(t, srv))
-	err := c.get(context.Background(), "/admin/jobs", nil, nil)
+	err := c.Get(context.Background(), "/admin/jobs", nil, nil)
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "TLS connection refused (not retried")
 	require.Contains(t, err.Error(), "TLS 1.2")
@@ -362,7 +353,7 @@ func TestNbuClient_UntrustedCertificateNotRetried(t *testing.T) {
 	cfg := nbcConfig(t, srv)
 	cfg.TLS = nil // system roots: the test CA is unknown
 	c := newNbcClient(t, cfg)
-	err := c.get(context.Background(), "/admin/jobs", nil, nil)
+	err := c.Get(context.Background(), "/admin/jobs", nil, nil)
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "certificate")
 	require.Equal(t, int64(1), conns.Load())
@@ -379,14 +370,14 @@ func TestNbuClient_HeadersAndPost(t *testing.T) {
 	})
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
 
-	require.NoError(t, c.get(context.Background(), "/admin/jobs", nil, nil))
+	require.NoError(t, c.Get(context.Background(), "/admin/jobs", nil, nil))
 	g := <-got
 	require.Equal(t, "application/vnd.netbackup+json;version=13.0", g.accept)
 	require.Equal(t, nbcTestKey, g.auth, "the key raw, without Bearer")
 	require.Equal(t, "telegraf-netbackup-test", g.agent)
 
 	var out map[string]any
-	require.NoError(t, c.post(context.Background(), "/admin/jobs/jobs-count-requests", map[string]string{"a": "b"}, &out))
+	require.NoError(t, c.Post(context.Background(), "/admin/jobs/jobs-count-requests", map[string]string{"a": "b"}, &out))
 	g = <-got
 	require.Equal(t, http.MethodPost, g.method)
 	require.Equal(t, "application/vnd.netbackup+json;version=13.0", g.contentType, "Content-Type equals Accept")
@@ -404,18 +395,18 @@ func TestNbuClient_QueryEncoding(t *testing.T) {
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
 	query := url.Values{
 		"page[limit]": {"1"},
-		"filter":      {"policyName eq " + odataString("it's a+b") + " and endTime ge " + odataTime(time.Unix(1718000000, 0))},
+		"filter":      {"policyName eq " + ODataString("it's a+b") + " and endTime ge " + ODataTime(time.Unix(1718000000, 0))},
 	}
-	require.NoError(t, c.get(context.Background(), "/admin/jobs", query, nil))
+	require.NoError(t, c.Get(context.Background(), "/admin/jobs", query, nil))
 	got := <-rawQuery
 	require.Equal(t, "filter=policyName%20eq%20%27it%27%27s%20a%2Bb%27%20and%20endTime%20ge%202024-06-10T06%3A13%3A20.000Z&page%5Blimit%5D=1", got)
 	require.NotContains(t, got, "+")
 }
 
 func TestODataHelpers(t *testing.T) {
-	require.Equal(t, "'it''s'", odataString("it's"))
-	require.Equal(t, "''", odataString(""))
-	require.Equal(t, "2024-06-10T06:13:20.000Z", odataTime(time.Unix(1718000000, 0).In(time.FixedZone("X", 3600))))
+	require.Equal(t, "'it''s'", ODataString("it's"))
+	require.Equal(t, "''", ODataString(""))
+	require.Equal(t, "2024-06-10T06:13:20.000Z", ODataTime(time.Unix(1718000000, 0).In(time.FixedZone("X", 3600))))
 }
 
 func TestNbuClient_RedirectToOtherHostDropsAuthorization(t *testing.T) {
@@ -430,7 +421,7 @@ func TestNbuClient_RedirectToOtherHostDropsAuthorization(t *testing.T) {
 	cfg := nbcConfig(t, srv.Server)
 	cfg.TLS.RootCAs.AddCert(other.Certificate())
 	c := newNbcClient(t, cfg)
-	require.NoError(t, c.get(context.Background(), "/admin/jobs", nil, nil))
+	require.NoError(t, c.Get(context.Background(), "/admin/jobs", nil, nil))
 	require.Empty(t, <-auth, "the credential stays with the configured server")
 }
 
@@ -443,7 +434,7 @@ func TestNbuClient_RedirectToPlainHTTPRefused(t *testing.T) {
 		http.Redirect(w, r, plain.URL+"/netbackup/admin/jobs", http.StatusMovedPermanently)
 	})
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
-	err := c.get(context.Background(), "/admin/jobs", nil, nil)
+	err := c.Get(context.Background(), "/admin/jobs", nil, nil)
 	require.ErrorIs(t, err, errRedirectRefused)
 	require.Contains(t, err.Error(), "plain http")
 	require.Equal(t, int64(1), srv.requests.Load(), "not retried")
@@ -475,11 +466,11 @@ func TestNbuClient_InvalidJSONNamesThePath(t *testing.T) {
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
 	ctx, stats := nbcStats()
 	var out map[string]any
-	err := c.get(ctx, "/admin/jobs", nil, &out)
+	err := c.Get(ctx, "/admin/jobs", nil, &out)
 	require.ErrorContains(t, err, "invalid JSON from GET /admin/jobs: ")
 	require.ErrorContains(t, err, `"<html> <body>Login portal</body></html>"`)
 	require.Equal(t, int64(1), srv.requests.Load(), "a decode error is not retried")
-	require.Equal(t, int64(1), stats.snapshot().Errors)
+	require.Equal(t, int64(1), stats.Snapshot().Errors)
 }
 
 func TestNbuClient_HTMLErrorPage(t *testing.T) {
@@ -489,8 +480,8 @@ func TestNbuClient_HTMLErrorPage(t *testing.T) {
 		_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head>\r\n<body>"+strings.Repeat("nginx ", 50)+"</body></html>")
 	})
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
-	err := c.get(context.Background(), "/admin/jobs", nil, nil)
-	var ae *apiError
+	err := c.Get(context.Background(), "/admin/jobs", nil, nil)
+	var ae *Error
 	require.ErrorAs(t, err, &ae)
 	require.Equal(t, 502, ae.Status)
 	require.Equal(t, 4, ae.Attempts)
@@ -511,7 +502,7 @@ func TestNbuClient_ContextEndsTheWait(t *testing.T) {
 	cfg.RetryWaitTime = 10 * time.Second
 	cfg.RetryMaxWaitTime = 10 * time.Second
 	c := newNbcClient(t, cfg)
-	err := c.get(ctx, "/admin/jobs", nil, nil)
+	err := c.Get(ctx, "/admin/jobs", nil, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	require.ErrorContains(t, err, "GET /admin/jobs interrupted after 1 attempt(s)")
 	require.Equal(t, int64(1), srv.requests.Load(), "no attempt after the shutdown")
@@ -532,13 +523,13 @@ func TestNbuClient_PingReadsVersionHeader(t *testing.T) {
 	cfg := nbcConfig(t, srv.Server)
 	cfg.APIVersion = "auto"
 	c := newNbcClient(t, cfg)
-	res, err := c.ping(context.Background())
+	res, err := c.Ping(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, apiVersion{11, 0}, res.Version)
+	require.Equal(t, Version{11, 0}, res.Version)
 	require.Equal(t, time.UnixMilli(1718000000123).UTC(), res.ServerTime)
 	require.NotEmpty(t, res.PeerCertificates)
 	require.True(t, res.PeerCertificates[0].Equal(srv.Certificate()))
-	require.Equal(t, apiVersion{11, 0}, c.knownVersion(), "the version is remembered")
+	require.Equal(t, Version{11, 0}, c.knownVersion(), "the version is remembered")
 }
 
 func TestNbuClient_PingFixedVersionWins(t *testing.T) {
@@ -551,9 +542,9 @@ func TestNbuClient_PingFixedVersionWins(t *testing.T) {
 	})
 	cfg := nbcConfig(t, srv.Server)
 	cfg.APIVersion = "12.0"
-	res, err := newNbcClient(t, cfg).ping(context.Background())
+	res, err := newNbcClient(t, cfg).Ping(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, apiVersion{12, 0}, res.Version)
+	require.Equal(t, Version{12, 0}, res.Version)
 	require.Equal(t, int64(1), srv.requests.Load())
 }
 
@@ -580,14 +571,14 @@ func TestNbuClient_PingProbesVersionsNewestFirst(t *testing.T) {
 	cfg := nbcConfig(t, srv.Server)
 	cfg.APIVersion = "auto"
 	c := newNbcClient(t, cfg)
-	res, err := c.ping(context.Background())
+	res, err := c.Ping(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, apiVersion{10, 0}, res.Version)
+	require.Equal(t, Version{10, 0}, res.Version)
 	require.Equal(t, []string{"14.0", "13.0", "12.0", "11.0", "10.0"}, probed)
 
-	res, err = c.ping(context.Background())
+	res, err = c.Ping(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, apiVersion{10, 0}, res.Version)
+	require.Equal(t, Version{10, 0}, res.Version)
 	require.Len(t, probed, 5, "the result is cached per client")
 }
 
@@ -603,9 +594,9 @@ func TestNbuClient_ProbeStopsOn401(t *testing.T) {
 	})
 	cfg := nbcConfig(t, srv.Server)
 	cfg.APIVersion = "auto"
-	_, err := newNbcClient(t, cfg).ping(context.Background())
+	_, err := newNbcClient(t, cfg).Ping(context.Background())
 	require.Error(t, err)
-	require.True(t, isStatus(err, http.StatusUnauthorized))
+	require.True(t, IsStatus(err, http.StatusUnauthorized))
 	require.Contains(t, err.Error(), "negotiating the API version")
 	require.Equal(t, int64(1), probes.Load())
 }
@@ -654,14 +645,10 @@ func newNbcLoginServer(t *testing.T) *nbcLoginServer {
 	return ls
 }
 
-func nbcLoginConfig(t *testing.T, srv *httptest.Server) clientConfig {
+func nbcLoginConfig(t *testing.T, srv *httptest.Server) Config {
 	cfg := nbcConfig(t, srv)
-	user := config.NewSecret([]byte("alice"))
-	password := config.NewSecret([]byte("pa55-word-secret"))
-	t.Cleanup(user.Destroy)
-	t.Cleanup(password.Destroy)
 	cfg.APIKey = nil
-	cfg.Username, cfg.Password = &user, &password
+	cfg.Username, cfg.Password = staticSecret("alice"), staticSecret("pa55-word-secret")
 	cfg.DomainType, cfg.DomainName = "vx", "nbu"
 	return cfg
 }
@@ -673,19 +660,19 @@ func TestNbuClient_JWTLoginRenewalAndRelogin(t *testing.T) {
 	c.now = func() time.Time { return now }
 	ctx := context.Background()
 
-	require.NoError(t, c.get(ctx, "/admin/jobs", nil, nil))
-	require.NoError(t, c.get(ctx, "/admin/jobs", nil, nil))
+	require.NoError(t, c.Get(ctx, "/admin/jobs", nil, nil))
+	require.NoError(t, c.Get(ctx, "/admin/jobs", nil, nil))
 	require.Equal(t, 1, ls.logins, "the token is kept in memory")
 
 	now = now.Add(95 * time.Second) // validity 100 s: renewed ahead of expiry
-	require.NoError(t, c.get(ctx, "/admin/jobs", nil, nil))
+	require.NoError(t, c.Get(ctx, "/admin/jobs", nil, nil))
 	require.Equal(t, 2, ls.logins)
 
 	ls.mu.Lock()
 	ls.revoked = true // the server forgot the session
 	ls.mu.Unlock()
 	before := ls.requests.Load()
-	require.NoError(t, c.get(ctx, "/admin/jobs", nil, nil))
+	require.NoError(t, c.Get(ctx, "/admin/jobs", nil, nil))
 	require.Equal(t, 3, ls.logins, "one new login after a 401")
 	require.Equal(t, int64(3), ls.requests.Load()-before, "401, login, repeated request")
 
@@ -694,8 +681,8 @@ func TestNbuClient_JWTLoginRenewalAndRelogin(t *testing.T) {
 	ls.refuse = true
 	ls.mu.Unlock()
 	before = ls.requests.Load()
-	err := c.get(ctx, "/admin/jobs", nil, nil)
-	require.True(t, isStatus(err, http.StatusUnauthorized))
+	err := c.Get(ctx, "/admin/jobs", nil, nil)
+	require.True(t, IsStatus(err, http.StatusUnauthorized))
 	require.Equal(t, int64(3), ls.requests.Load()-before, "401, login, 401: no loop")
 	require.Equal(t, 4, ls.logins)
 	require.Contains(t, err.Error(), "RBAC role")
@@ -707,7 +694,7 @@ func TestNbuClient_LoginFailureIsClear(t *testing.T) {
 	ls := newNbcLoginServer(t)
 	ls.denyAll = true
 	c := newNbcClient(t, nbcLoginConfig(t, ls.Server))
-	err := c.get(context.Background(), "/admin/jobs", nil, nil)
+	err := c.Get(context.Background(), "/admin/jobs", nil, nil)
 	require.Error(t, err)
 	require.Contains(t, err.Error(), `login failed for user "alice": POST /login: 401 Unauthorized (errorCode 8000: The user name, password or API Key is wrong.`)
 	require.NotContains(t, err.Error(), "pa55-word-secret")
@@ -721,15 +708,15 @@ func TestNbuClient_RefusedLoginPausesFurtherLogins(t *testing.T) {
 	ls.denyAll = true
 	c := newNbcClient(t, nbcLoginConfig(t, ls.Server))
 	for range 5 {
-		err := c.get(context.Background(), "/admin/jobs", nil, nil)
+		err := c.Get(context.Background(), "/admin/jobs", nil, nil)
 		require.ErrorContains(t, err, "login failed")
 	}
 	require.Equal(t, int64(1), ls.requests.Load(), "one POST /login for five requests")
 
 	// After the pause, the next request tries again.
 	clock := time.Now().Add(loginRefusalPause + time.Second)
-	c.auth.now = func() time.Time { return clock }
-	err := c.get(context.Background(), "/admin/jobs", nil, nil)
+	c.now = func() time.Time { return clock }
+	err := c.Get(context.Background(), "/admin/jobs", nil, nil)
 	require.ErrorContains(t, err, "login failed")
 	require.Equal(t, int64(2), ls.requests.Load())
 }
@@ -761,7 +748,7 @@ func TestNbuClient_SecretsNeverInErrors(t *testing.T) {
 			srv := newNbcServer(t, handler)
 			c := newNbcClient(t, nbcConfig(t, srv.Server))
 			var out map[string]any
-			err := c.get(context.Background(), "/admin/jobs", nil, &out)
+			err := c.Get(context.Background(), "/admin/jobs", nil, &out)
 			require.Error(t, err)
 			require.NotContains(t, err.Error(), nbcTestKey)
 			for e := err; e != nil; e = errors.Unwrap(e) {
@@ -774,29 +761,27 @@ func TestNbuClient_SecretsNeverInErrors(t *testing.T) {
 func TestNbuClient_RequiresACredential(t *testing.T) {
 	base, err := url.Parse("https://nbu:1556/netbackup")
 	require.NoError(t, err)
-	_, err = newClient(clientConfig{BaseURL: base})
+	_, err = New(Config{BaseURL: base})
 	require.ErrorContains(t, err, "api_key")
-	key := config.NewSecret([]byte(nbcTestKey))
-	defer key.Destroy()
-	_, err = newClient(clientConfig{BaseURL: base, APIKey: &key, APIVersion: "thirteen"})
+	_, err = New(Config{BaseURL: base, APIKey: staticSecret(nbcTestKey), APIVersion: "thirteen"})
 	require.ErrorContains(t, err, "api_version")
 }
 
 func TestParseAPIVersion(t *testing.T) {
-	v, err := parseAPIVersion(" 13.0 ")
+	v, err := ParseVersion(" 13.0 ")
 	require.NoError(t, err)
-	require.Equal(t, apiVersion{13, 0}, v)
+	require.Equal(t, Version{13, 0}, v)
 	require.Equal(t, "13.0", v.String())
-	require.True(t, v.atLeast(9, 0))
-	require.True(t, v.atLeast(13, 0))
-	require.False(t, v.atLeast(13, 1))
+	require.True(t, v.AtLeast(9, 0))
+	require.True(t, v.AtLeast(13, 0))
+	require.False(t, v.AtLeast(13, 1))
 	require.False(t, v.IsZero())
-	require.True(t, apiVersion{}.IsZero())
-	v, err = parseAPIVersion("9")
+	require.True(t, Version{}.IsZero())
+	v, err = ParseVersion("9")
 	require.NoError(t, err)
-	require.Equal(t, apiVersion{9, 0}, v)
+	require.Equal(t, Version{9, 0}, v)
 	for _, bad := range []string{"", "auto", "x.1", "1.x", "-1.0", "0.5"} {
-		_, err := parseAPIVersion(bad)
+		_, err := ParseVersion(bad)
 		require.Error(t, err, bad)
 	}
 }
@@ -813,8 +798,8 @@ func TestNbuClient_JWTWithVersionProbe(t *testing.T) {
 	defer cancel()
 	// No ping first: the collector's request negotiates (the probe needs a
 	// login, the login needs no negotiated version).
-	require.NoError(t, c.get(ctx, "/admin/jobs", nil, nil))
-	require.Equal(t, apiVersion{14, 0}, c.knownVersion())
+	require.NoError(t, c.Get(ctx, "/admin/jobs", nil, nil))
+	require.Equal(t, Version{14, 0}, c.knownVersion())
 	require.Equal(t, 1, ls.logins)
 }
 
@@ -831,7 +816,7 @@ func TestNbuClient_AgainstSimulator(t *testing.T) {
 			c := newNbcClient(t, cfg)
 			ctx := context.Background()
 
-			ping, err := c.ping(ctx)
+			ping, err := c.Ping(ctx)
 			require.NoError(t, err)
 			require.Equal(t, sim.APIVersion(), ping.Version.String())
 			require.Equal(t, sim.Now(), ping.ServerTime)
@@ -871,11 +856,22 @@ func TestNbuClient_PerAttemptTimeoutIsRetried(t *testing.T) {
 	cfg := nbcConfig(t, srv.Server)
 	cfg.Timeout = 200 * time.Millisecond
 	c := newNbcClient(t, cfg)
-	require.NoError(t, c.get(context.Background(), "/admin/jobs", nil, nil))
+	require.NoError(t, c.Get(context.Background(), "/admin/jobs", nil, nil))
 	require.Equal(t, int64(2), srv.requests.Load())
 
 	cfg.RetryCount = 1
 	hangAll.Store(true)
 	_, err := newNbcClient(t, cfg).getRaw(context.Background(), "/admin/jobs", nil)
 	require.ErrorContains(t, err, "GET /admin/jobs failed after 2 attempt(s) (timeout 200ms per attempt)")
+}
+
+// staticSecret is a Secret that always returns value.
+func staticSecret(value string) Secret {
+	return func() (string, error) { return value, nil }
+}
+
+// getRaw is Get without decoding: the body bytes, bounded by
+// max_response_bytes.
+func (c *Client) getRaw(ctx context.Context, path string, query url.Values) ([]byte, error) {
+	return c.fetch(ctx, request{method: http.MethodGet, path: path, query: query})
 }

@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"crypto/tls"
@@ -7,24 +7,23 @@ import (
 	"time"
 
 	"github.com/influxdata/telegraf"
-	"github.com/influxdata/telegraf/config"
 )
 
-// clientConfig is everything the NetBackup client of one server needs. Init
-// builds it from the options; newClient never touches the network.
-type clientConfig struct {
+// Config is everything the client of one server needs. New never touches
+// the network.
+type Config struct {
 	// BaseURL ends in /netbackup, e.g. https://nbu-primary:1556/netbackup.
 	BaseURL *url.URL
 
 	// Exactly one way to authenticate: APIKey, or Username and Password
 	// (POST /login with DomainType and DomainName).
-	APIKey     *config.Secret
-	Username   *config.Secret
-	Password   *config.Secret
+	APIKey     Secret
+	Username   Secret
+	Password   Secret
 	DomainType string
 	DomainName string
 
-	// APIVersion is "auto" (negotiate) or a fixed version such as "13.0".
+	// APIVersion is "auto" or "" (negotiate) or a fixed version such as "13.0".
 	APIVersion string
 
 	Timeout          time.Duration // per attempt
@@ -33,11 +32,17 @@ type clientConfig struct {
 	RetryMaxWaitTime time.Duration // backoff and Retry-After cap
 	MaxResponseBytes int64
 
-	// TLS is the client TLS configuration; MinVersion is at least TLS 1.2.
+	// TLS is the client TLS configuration; the client raises MinVersion to
+	// TLS 1.2 whatever it says.
 	TLS *tls.Config
-	// Proxy selects the proxy per request (http_proxy_url or the environment).
+	// Proxy selects the proxy per request (nil: no proxy).
 	Proxy func(*http.Request) (*url.URL, error)
 
 	UserAgent string
-	Log       telegraf.Logger
+	Log       telegraf.Logger // nil: discard
 }
+
+// Secret returns a credential when the client needs it: the caller decides
+// how often the underlying store is read (a protected secret locks memory
+// at every read), the client never keeps an API key itself.
+type Secret func() (string, error)

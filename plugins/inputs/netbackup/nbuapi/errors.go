@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"encoding/json"
@@ -9,10 +9,10 @@ import (
 	"unicode"
 )
 
-// apiError is an HTTP error status that survived the retries. It carries
+// Error is an HTTP error status that survived the retries. It carries
 // what NetBackup's error envelope said, so that the user sees the
 // NetBackup status code and text, not just "503".
-type apiError struct {
+type Error struct {
 	Method, Path string
 	Status       int
 	Code         int64    // envelope errorCode (a NetBackup status code), 0 when absent
@@ -22,7 +22,7 @@ type apiError struct {
 	Hint         string   // what the user can do about it, may be empty
 }
 
-func (e *apiError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
 	if e.Code != 0 || e.Message != "" {
@@ -50,10 +50,34 @@ func (e *apiError) Error() string {
 	return b.String()
 }
 
-// isStatus reports whether err is (or wraps) an apiError with that status.
-func isStatus(err error, status int) bool {
-	var ae *apiError
-	return errors.As(err, &ae) && ae.Status == status
+// IsStatus reports whether err is (or wraps) an *Error with that status.
+func IsStatus(err error, status int) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == status
+}
+
+// IsUnavailable reports whether err says that this server does not offer
+// the endpoint, or not in the API version asked for: 404 (the release
+// lacks it), 405 (not that method), 406 and 415 (not in this version's
+// media type), 501 (not implemented on that host). Another gather will
+// get the same answer, so callers report it once, not as a failure.
+func IsUnavailable(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Status {
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotAcceptable,
+		http.StatusUnsupportedMediaType, http.StatusNotImplemented:
+		return true
+	}
+	return false
+}
+
+// IsDenied reports whether err says that the credential may not read the
+// endpoint (401 or 403 on it).
+func IsDenied(err error) bool {
+	return IsStatus(err, http.StatusUnauthorized) || IsStatus(err, http.StatusForbidden)
 }
 
 // errorEnvelope is NetBackup's error body. Servers before 10.x send
@@ -68,7 +92,7 @@ type errorEnvelope struct {
 // fillFromBody sets Code, Message and Details from an error body. A body
 // that is not the envelope (a proxy's HTML page) is described with its
 // first bytes, sanitized.
-func (e *apiError) fillFromBody(body []byte) {
+func (e *Error) fillFromBody(body []byte) {
 	var env errorEnvelope
 	if err := json.Unmarshal(body, &env); err == nil && (env.ErrorCode != nil || env.ErrorMessage != "") {
 		if env.ErrorCode != nil {

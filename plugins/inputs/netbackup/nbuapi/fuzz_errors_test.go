@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"strings"
@@ -25,7 +25,7 @@ func FuzzErrorEnvelope(f *testing.F) {
 	f.Add(401, []byte(`{"errorCode":-1,"errorMessage":"line one\nE! forged line","errorDetails":[1,{"a":"b"},null,[]]}`))
 	f.Add(0, []byte{0xff, 0xfe, 0x00, '\n'})
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := &apiError{Method: "GET", Path: "/admin/jobs", Status: status, Attempts: 2}
+		e := &Error{Method: "GET", Path: "/admin/jobs", Status: status, Attempts: 2}
 		e.fillFromBody(body)
 		text := e.Error()
 		require.LessOrEqual(t, len(text), maxErrorText, "error text of %d bytes", len(text))
@@ -38,7 +38,7 @@ func FuzzErrorEnvelope(f *testing.F) {
 // new lines and all, at any length; only errorDetails were sanitised.
 func TestFuzzRegressionErrorMessageSanitized(t *testing.T) {
 	long := strings.Repeat("x", 100_000)
-	e := &apiError{Method: "GET", Path: "/admin/jobs", Status: 500}
+	e := &Error{Method: "GET", Path: "/admin/jobs", Status: 500}
 	e.fillFromBody([]byte(`{"errorCode":1,"errorMessage":"busy\nE! [inputs.netbackup] forged\r` + long + `"}`))
 	text := e.Error()
 	require.NotContains(t, text, "\n")
@@ -47,7 +47,7 @@ func TestFuzzRegressionErrorMessageSanitized(t *testing.T) {
 	require.LessOrEqual(t, len(text), maxErrorText)
 
 	details := `"` + strings.Repeat(`d",  "`, 5000) + `d"`
-	e = &apiError{Method: "GET", Path: "/admin/jobs", Status: 500}
+	e = &Error{Method: "GET", Path: "/admin/jobs", Status: 500}
 	e.fillFromBody([]byte(`{"errorCode":1,"errorMessage":"busy","errorDetails":[` + details + `]}`))
 	require.LessOrEqual(t, len(e.Error()), maxErrorText, "thousands of details")
 }

@@ -1,166 +1,124 @@
-package netbackup
+package nbuapi
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
-	"maps"
 	"net/url"
 	"strconv"
-	"strings"
 )
 
-// resource is one JSON:API item.
-type resource[A any] struct {
-	Type          string                  `json:"type"`
-	ID            string                  `json:"id"`
-	Attributes    A                       `json:"attributes"`
-	Relationships map[string]relationship `json:"relationships"`
-	Meta          struct {
-		Page struct {
-			Cursor string `json:"cursor"`
-		} `json:"page"`
-	} `json:"meta"`
+// Paging is how a collection is paged: per endpoint, not per server.
+type Paging int
+
+const (
+	// CursorPaging follows meta.pagination.next with page[after].
+	CursorPaging Paging = iota
+	// OffsetPaging steps page[offset] as meta.pagination.next says.
+	OffsetPaging
+)
+
+// List names a collection: the endpoint, the filter and sort of the
+// caller, the page size and how the endpoint pages.
+type List struct {
+	Path   string     // relative to /netbackup, e.g. "/admin/jobs"
+	Query  url.Values // filter, sort, ...; page[...] parameters are the pager's
+	Limit  int        // page[limit]
+	Paging Paging
 }
 
-// relationship is a JSON:API relationship; its data is one {type,id}, a
-// list of them, or null.
-type relationship struct {
-	Data json.RawMessage `json:"data"`
+// Pager reads a collection one page at a time, when the caller asks for
+// the next one, so that no caller ever holds more than the page it works
+// on. It is the only place that knows how NetBackup pages.
+type Pager[A any] struct {
+	client *Client
+	list   List
+	query  url.Values
+	offset int64
+	seen   map[string]bool // cursors followed, so that a repeated one ends the walk
+	done   bool
 }
 
-type resourceIdentifier struct {
-	Type string `json:"type"`
-	ID   string `json:"id"`
+// NewPager returns a pager positioned before the first page.
+func NewPager[A any](c *Client, l List) *Pager[A] {
+	q := cloneQuery(l.Query)
+	q.Set("page[limit]", strconv.Itoa(l.Limit))
+	return &Pager[A]{client: c, list: l, query: q}
 }
 
-// ids lists the ids the relationship points to.
-func (r relationship) ids() []string {
-	data := strings.TrimSpace(string(r.Data))
-	if data == "" || data == "null" {
-		return nil
+// Done reports that the collection has been read to its end (or that a
+// page failed): Next would send no request.
+func (p *Pager[A]) Done() bool { return p.done }
+
+// Next requests the next page. After an error the pager is done: a page
+// cursor may have expired, so a caller that wants to go on starts a new
+// pager from what it has handled.
+func (p *Pager[A]) Next(ctx context.Context) ([]Resource[A], error) {
+	if p.done {
+		return nil, nil
 	}
-	if strings.HasPrefix(data, "[") {
-		var list []resourceIdentifier
-		if err := json.Unmarshal(r.Data, &list); err != nil {
-			return nil
+	if p.list.Paging == OffsetPaging {
+		p.query.Set("page[offset]", strconv.FormatInt(p.offset, 10))
+	}
+	var pg page[A]
+	if err := p.client.Get(ctx, p.list.Path, p.query, &pg); err != nil {
+		p.done = true
+		return nil, err
+	}
+	p.advance(&pg)
+	return pg.Data, nil
+}
+
+// advance moves past pg, or ends the walk when pg was the last page.
+func (p *Pager[A]) advance(pg *page[A]) {
+	next := pg.nextText()
+	if next == "" || len(pg.Data) == 0 {
+		p.done = true
+		return
+	}
+	switch p.list.Paging {
+	case CursorPaging:
+		// A server repeating a cursor would loop forever.
+		if p.seen == nil {
+			p.seen = make(map[string]bool)
 		}
-		ids := make([]string, 0, len(list))
-		for _, item := range list {
-			ids = append(ids, item.ID)
+		if p.seen[next] {
+			p.done = true
+			return
 		}
-		return ids
+		p.seen[next] = true
+		p.query.Set("page[after]", next)
+	case OffsetPaging:
+		if last := pg.Meta.Pagination.Last; last != nil && p.offset >= *last {
+			p.done = true // this was the last page
+			return
+		}
+		// Follow the server's next offset, not offset+limit: it may cap
+		// page[limit], so a short page is not always the last one.
+		n, err := strconv.ParseInt(next, 10, 64)
+		if err != nil || n <= p.offset {
+			p.done = true // no progress: stop rather than loop
+			return
+		}
+		p.offset = n
 	}
-	var one resourceIdentifier
-	if err := json.Unmarshal(r.Data, &one); err != nil || one.ID == "" {
-		return nil
-	}
-	return []string{one.ID}
 }
 
-// page is one collection page; next is a cursor (string) or an offset
-// (number), absent on the last page.
-type page[A any] struct {
-	Data []resource[A] `json:"data"`
-	Meta struct {
-		Pagination struct {
-			Next   json.RawMessage `json:"next"`
-			Last   *int64          `json:"last"`
-			Offset *int64          `json:"offset"`
-		} `json:"pagination"`
-	} `json:"meta"`
-}
-
-// nextText is meta.pagination.next as text, "" when absent or null.
-func (p *page[A]) nextText() string {
-	raw := strings.TrimSpace(string(p.Meta.Pagination.Next))
-	if raw == "" || raw == "null" {
-		return ""
-	}
-	var s string
-	if err := json.Unmarshal(p.Meta.Pagination.Next, &s); err == nil {
-		return s
-	}
-	return raw // a number
-}
-
-// cursorItems walks a cursor-paged collection: page[limit], then
-// page[after]=meta.pagination.next until next is empty. Items are yielded
-// as each page arrives. A failed page yields (zero, err) once and stops.
-func cursorItems[A any](ctx context.Context, c *client, path string, query url.Values, limit int) iter.Seq2[resource[A], error] {
-	return func(yield func(resource[A], error) bool) {
-		q := cloneQuery(query)
-		q.Set("page[limit]", strconv.Itoa(limit))
-		seen := make(map[string]bool)
-		for {
-			var p page[A]
-			if err := c.get(ctx, path, q, &p); err != nil {
-				var zero resource[A]
-				yield(zero, err)
+// Items walks a whole collection item by item, one page in memory at a
+// time. A failed page yields (zero, err) once and ends the walk.
+func Items[A any](ctx context.Context, c *Client, l List) iter.Seq2[Resource[A], error] {
+	return func(yield func(Resource[A], error) bool) {
+		p := NewPager[A](c, l)
+		for !p.Done() {
+			items, err := p.Next(ctx)
+			if err != nil {
+				yield(Resource[A]{}, err)
 				return
 			}
-			for _, item := range p.Data {
+			for _, item := range items {
 				if !yield(item, nil) {
 					return
 				}
 			}
-			next := p.nextText()
-			// A server repeating a cursor would loop forever.
-			if next == "" || len(p.Data) == 0 || seen[next] {
-				return
-			}
-			seen[next] = true
-			q.Set("page[after]", next)
 		}
 	}
-}
-
-// offsetItems walks an offset-paged collection: page[offset]=0, limit, ...
-// following meta.pagination.next; it stops when next is absent, at the
-// last offset, or on an empty page.
-func offsetItems[A any](ctx context.Context, c *client, path string, query url.Values, limit int) iter.Seq2[resource[A], error] {
-	return func(yield func(resource[A], error) bool) {
-		q := cloneQuery(query)
-		q.Set("page[limit]", strconv.Itoa(limit))
-		offset := int64(0)
-		for {
-			q.Set("page[offset]", strconv.FormatInt(offset, 10))
-			var p page[A]
-			if err := c.get(ctx, path, q, &p); err != nil {
-				var zero resource[A]
-				yield(zero, err)
-				return
-			}
-			for _, item := range p.Data {
-				if !yield(item, nil) {
-					return
-				}
-			}
-			if len(p.Data) == 0 {
-				return
-			}
-			if last := p.Meta.Pagination.Last; last != nil && offset >= *last {
-				return // this was the last page
-			}
-			text := p.nextText()
-			if text == "" {
-				return // no next page announced
-			}
-			// Follow the server's next offset, not offset+limit: it may cap
-			// page[limit], so a short page is not always the last one.
-			next, err := strconv.ParseInt(text, 10, 64)
-			if err != nil || next <= offset {
-				return // no progress: stop rather than loop
-			}
-			offset = next
-		}
-	}
-}
-
-func cloneQuery(q url.Values) url.Values {
-	out := make(url.Values, len(q)+2)
-	for k, v := range maps.All(q) {
-		out[k] = append([]string(nil), v...)
-	}
-	return out
 }

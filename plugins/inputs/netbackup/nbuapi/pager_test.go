@@ -1,9 +1,10 @@
-package netbackup
+package nbuapi
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,7 +63,7 @@ func pagTestCursorServer(t *testing.T, total, failAt int) (*nbcServer, *[]string
 	return srv, &queries
 }
 
-func pagTestCollect(seq func(func(resource[pagTestAttrs], error) bool)) ([]int, []error) {
+func pagTestCollect(seq func(func(Resource[pagTestAttrs], error) bool)) ([]int, []error) {
 	var got []int
 	var errs []error
 	for item, err := range seq {
@@ -103,7 +104,7 @@ func TestCursorItems_FailedPageEndsWithTheError(t *testing.T) {
 	got, errs := pagTestCollect(cursorItems[pagTestAttrs](context.Background(), c, "/admin/jobs", query, 5))
 	require.Equal(t, pagTestRange(0, 10), got, "the items before the failure stay yielded")
 	require.Len(t, errs, 1)
-	var ae *apiError
+	var ae *Error
 	require.ErrorAs(t, errs[0], &ae)
 	require.Equal(t, http.StatusServiceUnavailable, ae.Status)
 	require.Equal(t, 4, ae.Attempts)
@@ -196,7 +197,7 @@ func TestOffsetItems_FailedPageEndsWithTheError(t *testing.T) {
 	got, errs := pagTestCollect(offsetItems[pagTestAttrs](context.Background(), c, "/storage/disk-pools", nil, 10))
 	require.Equal(t, pagTestRange(0, 20), got)
 	require.Len(t, errs, 1)
-	require.True(t, isStatus(errs[0], http.StatusBadGateway))
+	require.True(t, IsStatus(errs[0], http.StatusBadGateway))
 	require.Contains(t, errs[0].Error(), "after 4 attempts")
 	require.Equal(t, int64(2+4), srv.requests.Load())
 }
@@ -213,13 +214,13 @@ func TestOffsetItems_NoPaginationMetaIsOnePage(t *testing.T) {
 }
 
 func TestResourceDecoding(t *testing.T) {
-	var r resource[pagTestAttrs]
+	var r Resource[pagTestAttrs]
 	require.NoError(t, json.Unmarshal([]byte(pagTestItems(7, 8)), &r))
 	require.Equal(t, "thing", r.Type)
 	require.Equal(t, "7", r.ID)
 	require.Equal(t, 7, r.Attributes.N)
 	require.Equal(t, "c7", r.Meta.Page.Cursor)
-	require.Equal(t, []string{"u7"}, r.Relationships["owner"].ids())
+	require.Equal(t, []string{"u7"}, r.Relationships["owner"].IDs())
 }
 
 func TestRelationshipIDs(t *testing.T) {
@@ -232,11 +233,20 @@ func TestRelationshipIDs(t *testing.T) {
 		`"x"`:  nil,
 	}
 	for data, want := range tests {
-		got := relationship{Data: json.RawMessage(data)}.ids()
+		got := Relationship{Data: json.RawMessage(data)}.IDs()
 		if len(want) == 0 {
 			require.Empty(t, got, data)
 			continue
 		}
 		require.Equal(t, want, got, data)
 	}
+}
+
+// cursorItems and offsetItems name the two paging styles of Items.
+func cursorItems[A any](ctx context.Context, c *Client, path string, query url.Values, limit int) iter.Seq2[Resource[A], error] {
+	return Items[A](ctx, c, List{Path: path, Query: query, Limit: limit, Paging: CursorPaging})
+}
+
+func offsetItems[A any](ctx context.Context, c *Client, path string, query url.Values, limit int) iter.Seq2[Resource[A], error] {
+	return Items[A](ctx, c, List{Path: path, Query: query, Limit: limit, Paging: OffsetPaging})
 }

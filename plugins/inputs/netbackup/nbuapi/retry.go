@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"context"
@@ -6,27 +6,28 @@ import (
 	"time"
 )
 
-// requestStats counts what the client did on behalf of one scope (a whole
-// server, or one collector's run). The client updates every requestStats it
-// finds in the request's context, so a collector's cost can be reported
-// without the collector counting anything itself.
-type requestStats struct {
+// Stats counts what the client did on behalf of one scope (a whole server,
+// one gather, one collector's run). The client updates every Stats it finds
+// in the request's context (see WithStats), so a caller learns the cost of
+// its requests without counting anything itself.
+type Stats struct {
 	requests     atomic.Int64 // HTTP attempts sent, retries included
 	retries      atomic.Int64 // attempts after the first one of a request
 	errors       atomic.Int64 // requests that ended in an error after all retries
 	responseTime atomic.Int64 // summed duration of all attempts, in nanoseconds
 }
 
-// statsSnapshot is a plain copy of requestStats.
-type statsSnapshot struct {
+// StatsSnapshot is a plain copy of Stats.
+type StatsSnapshot struct {
 	Requests     int64
 	Retries      int64
 	Errors       int64
 	ResponseTime time.Duration
 }
 
-func (s *requestStats) snapshot() statsSnapshot {
-	return statsSnapshot{
+// Snapshot copies the counters.
+func (s *Stats) Snapshot() StatsSnapshot {
+	return StatsSnapshot{
 		Requests:     s.requests.Load(),
 		Retries:      s.retries.Load(),
 		Errors:       s.errors.Load(),
@@ -34,8 +35,8 @@ func (s *requestStats) snapshot() statsSnapshot {
 	}
 }
 
-// meanResponseTimeMillis is the mean duration of one attempt, 0 without any.
-func (s statsSnapshot) meanResponseTimeMillis() float64 {
+// MeanResponseTimeMillis is the mean duration of one attempt, 0 without any.
+func (s StatsSnapshot) MeanResponseTimeMillis() float64 {
 	if s.Requests == 0 {
 		return 0
 	}
@@ -44,18 +45,19 @@ func (s statsSnapshot) meanResponseTimeMillis() float64 {
 
 type statsKey struct{}
 
-// withStats returns a context whose requests are also counted in s.
-func withStats(ctx context.Context, s *requestStats) context.Context {
-	parents, _ := ctx.Value(statsKey{}).([]*requestStats)
-	all := make([]*requestStats, 0, len(parents)+1)
+// WithStats returns a context whose requests are also counted in s, besides
+// every Stats ctx already carries.
+func WithStats(ctx context.Context, s *Stats) context.Context {
+	parents, _ := ctx.Value(statsKey{}).([]*Stats)
+	all := make([]*Stats, 0, len(parents)+1)
 	all = append(all, parents...)
 	all = append(all, s)
 	return context.WithValue(ctx, statsKey{}, all)
 }
 
-// statsFrom returns every requestStats the context carries.
-func statsFrom(ctx context.Context) []*requestStats {
-	all, _ := ctx.Value(statsKey{}).([]*requestStats)
+// statsFrom returns every Stats the context carries.
+func statsFrom(ctx context.Context) []*Stats {
+	all, _ := ctx.Value(statsKey{}).([]*Stats)
 	return all
 }
 

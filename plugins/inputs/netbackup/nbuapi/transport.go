@@ -1,4 +1,4 @@
-package netbackup
+package nbuapi
 
 import (
 	"crypto/tls"
@@ -26,7 +26,7 @@ const (
 // is a copy with MinVersion raised to TLS 1.2 whatever the caller set,
 // secure and insecure alike; nothing replaces it afterwards (resty's
 // SetTLSClientConfig would drop the CA and client certificate).
-func newTransport(cfg clientConfig) *http.Transport {
+func newTransport(cfg Config) *http.Transport {
 	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: dialKeepAlive}
 	return &http.Transport{
 		Proxy:                 cfg.Proxy,

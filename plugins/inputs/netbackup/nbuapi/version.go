@@ -1,140 +1,96 @@
-package netbackup
+package nbuapi
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+	"sync"
 )
 
-// apiVersion is a NetBackup REST API version MAJOR.MINOR (not the product
+// Version is a NetBackup REST API version MAJOR.MINOR (not the product
 // release: NetBackup 10.3 speaks API 10.0 and older).
-type apiVersion struct{ Major, Minor int }
+type Version struct{ Major, Minor int }
 
-// knownAPIVersions are probed newest first when the server does not say
+// knownVersions are probed newest first when the server does not say
 // which version it speaks (api_version = "auto" and no
 // X-NetBackup-API-Version header on /ping).
-var knownAPIVersions = []apiVersion{
+var knownVersions = []Version{
 	{14, 0}, {13, 0}, {12, 0}, {11, 0}, {10, 0}, {9, 0},
 	{8, 0}, {7, 0}, {6, 0}, {5, 0}, {4, 0}, {3, 0},
 }
 
-// oldestProbeVersion is what /ping is asked for before the version is known:
-// every server since NetBackup 8.2 serves it.
-var oldestProbeVersion = apiVersion{3, 0}
+// oldestProbeVersion is what /ping and /login are asked for before the
+// version is known: every server since NetBackup 8.2 serves it.
+var oldestProbeVersion = Version{3, 0}
 
-// parseAPIVersion parses "13.0", "13" or " 13.0 " into {13,0}.
-func parseAPIVersion(s string) (apiVersion, error) {
+// ParseVersion parses "13.0", "13" or " 13.0 " into {13,0}.
+func ParseVersion(s string) (Version, error) {
 	s = strings.TrimSpace(s)
 	majorText, minorText, hasMinor := strings.Cut(s, ".")
 	major, err := strconv.Atoi(majorText)
 	if err != nil || major < 1 {
-		return apiVersion{}, fmt.Errorf("invalid API version %q: want MAJOR.MINOR such as \"13.0\"", s)
+		return Version{}, fmt.Errorf("invalid API version %q: want MAJOR.MINOR such as \"13.0\"", s)
 	}
 	minor := 0
 	if hasMinor {
 		if minor, err = strconv.Atoi(minorText); err != nil || minor < 0 {
-			return apiVersion{}, fmt.Errorf("invalid API version %q: want MAJOR.MINOR such as \"13.0\"", s)
+			return Version{}, fmt.Errorf("invalid API version %q: want MAJOR.MINOR such as \"13.0\"", s)
 		}
 	}
-	return apiVersion{Major: major, Minor: minor}, nil
+	return Version{Major: major, Minor: minor}, nil
 }
 
-func (v apiVersion) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
+func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
 
-func (v apiVersion) IsZero() bool { return v.Major == 0 && v.Minor == 0 }
+// IsZero reports an unknown version.
+func (v Version) IsZero() bool { return v.Major == 0 && v.Minor == 0 }
 
-// atLeast reports whether v >= major.minor.
-func (v apiVersion) atLeast(major, minor int) bool {
+// AtLeast reports whether v >= major.minor.
+func (v Version) AtLeast(major, minor int) bool {
 	return v.Major > major || (v.Major == major && v.Minor >= minor)
+}
+
+// OlderThan reports whether v is known and below major.minor. An unknown
+// version is taken to be recent: the request is tried and a 404 tells.
+func (v Version) OlderThan(major, minor int) bool {
+	return !v.IsZero() && !v.AtLeast(major, minor)
 }
 
 // mediaType is the NetBackup JSON media type of version v, for Accept and
 // Content-Type.
-func (v apiVersion) mediaType() string {
+func (v Version) mediaType() string {
 	return "application/vnd.netbackup+json;version=" + v.String()
 }
 
-// pingResult is what one GET /netbackup/ping tells (no auth).
-type pingResult struct {
-	Version          apiVersion          // X-NetBackup-API-Version, negotiated by probing (cached), or the configured api_version
-	ServerTime       time.Time           // the body: server time in ms
-	PeerCertificates []*x509.Certificate // the server's TLS chain as seen in the handshake
-}
-
-// ping asks the server for its clock and API version. It needs no
-// credential, so it tells "up" apart from "wrong key".
-func (c *client) ping(ctx context.Context) (pingResult, error) {
-	res, err := c.doPing(ctx)
-	if err != nil {
-		countError(ctx)
-	}
-	return res, err
-}
-
-func (c *client) doPing(ctx context.Context) (pingResult, error) {
-	askFor := c.knownVersion()
-	if askFor.IsZero() {
-		askFor = oldestProbeVersion
-	}
-	req := request{
-		method: http.MethodGet,
-		path:   "/ping",
-		// /ping produces text; offer both so that no server answers 406.
-		accept: "text/vnd.netbackup+plain;version=" + askFor.String() + ", " + askFor.mediaType(),
-	}
-	resp, err := c.send(ctx, req, "")
-	if err != nil {
-		return pingResult{}, err
-	}
-	if err := c.statusError(req, resp); err != nil {
-		return pingResult{}, err
-	}
-	var res pingResult
-	body := strings.TrimSpace(string(resp.Body()))
-	ms, err := strconv.ParseInt(body, 10, 64)
-	if err != nil {
-		return pingResult{}, fmt.Errorf("unexpected answer from GET /ping: want the server time in milliseconds, got %q", sanitizeSnippet(resp.Body()))
-	}
-	res.ServerTime = time.UnixMilli(ms).UTC()
-	if raw := resp.RawResponse; raw != nil && raw.TLS != nil {
-		res.PeerCertificates = raw.TLS.PeerCertificates
-	}
-
-	res.Version, err = c.resolveVersion(ctx, resp.Header().Get("X-NetBackup-API-Version"))
-	if err != nil {
-		return pingResult{}, err
-	}
-	return res, nil
+// versions is what the client knows of the server's API version.
+type versions struct {
+	fixed       Version // api_version when it is not "auto"
+	negotiated  lockedValue[Version]
+	negotiateMu sync.Mutex // one probe at a time
 }
 
 // knownVersion is the configured version, or the one negotiated earlier,
 // or zero.
-func (c *client) knownVersion() apiVersion {
-	if !c.fixedVersion.IsZero() {
-		return c.fixedVersion
+func (c *Client) knownVersion() Version {
+	if !c.versions.fixed.IsZero() {
+		return c.versions.fixed
 	}
-	c.versionMu.Lock()
-	defer c.versionMu.Unlock()
-	return c.negotiated
+	return c.versions.negotiated.get()
 }
 
 // resolveVersion settles the version after a ping: the configured one, else
 // the server's header, else the cached probe result, else a new probe.
-func (c *client) resolveVersion(ctx context.Context, header string) (apiVersion, error) {
-	if !c.fixedVersion.IsZero() {
-		return c.fixedVersion, nil
+func (c *Client) resolveVersion(ctx context.Context, header string) (Version, error) {
+	if !c.versions.fixed.IsZero() {
+		return c.versions.fixed, nil
 	}
 	if header != "" {
-		if v, err := parseAPIVersion(header); err == nil {
-			c.versionMu.Lock()
-			c.negotiated = v
-			c.versionMu.Unlock()
+		if v, err := ParseVersion(header); err == nil {
+			c.versions.negotiated.set(v)
 			return v, nil
 		}
 		c.log.Debugf("ignoring unparsable X-NetBackup-API-Version %q", sanitizeSnippet([]byte(header)))
@@ -143,8 +99,8 @@ func (c *client) resolveVersion(ctx context.Context, header string) (apiVersion,
 }
 
 // versionFor is the version a request is sent with; it negotiates when
-// nothing is known yet (a collector running before any ping).
-func (c *client) versionFor(ctx context.Context) (apiVersion, error) {
+// nothing is known yet (a request before any ping).
+func (c *Client) versionFor(ctx context.Context) (Version, error) {
 	if v := c.knownVersion(); !v.IsZero() {
 		return v, nil
 	}
@@ -154,32 +110,27 @@ func (c *client) versionFor(ctx context.Context) (apiVersion, error) {
 // negotiate probes the known versions newest first with an authenticated
 // one-item jobs request: 406 means "too new, step down"; 401 stops at once
 // (the credential is wrong whatever the version). The result is cached.
-func (c *client) negotiate(ctx context.Context) (apiVersion, error) {
-	c.negotiateMu.Lock()
-	defer c.negotiateMu.Unlock()
-	c.versionMu.Lock()
-	cached := c.negotiated
-	c.versionMu.Unlock()
-	if !cached.IsZero() {
+func (c *Client) negotiate(ctx context.Context) (Version, error) {
+	c.versions.negotiateMu.Lock()
+	defer c.versions.negotiateMu.Unlock()
+	if cached := c.versions.negotiated.get(); !cached.IsZero() {
 		return cached, nil
 	}
 	query := url.Values{"page[limit]": []string{"1"}}
 	var lastErr error
-	for _, v := range knownAPIVersions {
+	for _, v := range knownVersions {
 		_, err := c.exchange(ctx, request{method: http.MethodGet, path: "/admin/jobs", query: query, version: v})
 		if err == nil {
-			c.versionMu.Lock()
-			c.negotiated = v
-			c.versionMu.Unlock()
+			c.versions.negotiated.set(v)
 			c.log.Debugf("negotiated NetBackup API version %s", v)
 			return v, nil
 		}
-		if isStatus(err, http.StatusNotAcceptable) {
+		if IsStatus(err, http.StatusNotAcceptable) {
 			lastErr = err
 			continue
 		}
-		return apiVersion{}, fmt.Errorf("negotiating the API version: %w", err)
+		return Version{}, fmt.Errorf("negotiating the API version: %w", err)
 	}
-	return apiVersion{}, fmt.Errorf("negotiating the API version: the server refused every version from %s down to %s: %w",
-		knownAPIVersions[0], knownAPIVersions[len(knownAPIVersions)-1], errors.Join(lastErr))
+	return Version{}, fmt.Errorf("negotiating the API version: the server refused every version from %s down to %s: %w",
+		knownVersions[0], knownVersions[len(knownVersions)-1], errors.Join(lastErr))
 }

@@ -1,0 +1,20 @@
+// Package nbuapi is a client of the NetBackup REST API
+// (https://<primary>:1556/netbackup), written for monitoring: read-only
+// calls, every one through one request path.
+//
+// A Client talks to one primary server. It negotiates the API version
+// (Ping reads the server's X-NetBackup-API-Version header, else it probes),
+// authenticates with an API key or a user name and password (a session
+// token, renewed before it expires), retries network errors, 429 and 5xx
+// with exponential backoff and Retry-After, keeps TLS 1.2 at least and a
+// pooled transport, and turns NetBackup's error envelope into an *Error.
+// Stats counts the requests of any scope the caller marks with WithStats.
+//
+// Collections are read page by page with a Pager (or item by item with
+// Items), in the paging style of the endpoint (CursorPaging or
+// OffsetPaging). Attributes decode tolerantly with the scalar types Int,
+// Float, Bool, Time and Duration: a value a server sends in an unexpected
+// form is left unset rather than failing its page.
+//
+// The package knows nothing of Telegraf's metrics: it returns typed items.
+package nbuapi

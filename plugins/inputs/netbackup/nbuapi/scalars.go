@@ -1,0 +1,247 @@
+package nbuapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Scalar decoders for attributes as real servers send them: numbers
+// documented as int32 arrive as floats (52428800.0) or beyond 2^31,
+// durations come as ISO-8601 (PT5M46S, API >= 9.0) or as HH:MM:SS (API 4.0),
+// unfinished jobs carry the epoch as endTime, booleans come as strings, and
+// any attribute may be missing or null. A value that cannot be read is left
+// unset (Set false, or the zero time) instead of failing the whole page, so
+// that an absent value is never reported as 0.
+
+// Int is an integer that may arrive as a JSON integer, a float with an
+// integral value, a numeric string, or null/absent (Set is false then).
+type Int struct {
+	V   int64
+	Set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *Int) UnmarshalJSON(data []byte) error {
+	*f = Int{}
+	b, ok := scalarBytes(data)
+	if !ok {
+		return nil
+	}
+	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		*f = Int{V: v, Set: true}
+		return nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1<<63 {
+		return nil
+	}
+	*f = Int{V: int64(v), Set: true}
+	return nil
+}
+
+// Float is a float that may arrive as a number, a numeric string or
+// null/absent (Set is false then).
+type Float struct {
+	V   float64
+	Set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *Float) UnmarshalJSON(data []byte) error {
+	*f = Float{}
+	b, ok := scalarBytes(data)
+	if !ok {
+		return nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	*f = Float{V: v, Set: true}
+	return nil
+}
+
+// Bool is a boolean that may arrive as true/false, "true"/"false" (any
+// case), "yes"/"no" or 1/0; Set is false when absent or unreadable.
+type Bool struct {
+	V   bool
+	Set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (b *Bool) UnmarshalJSON(data []byte) error {
+	*b = Bool{}
+	s := strings.Trim(strings.TrimSpace(string(data)), `"`)
+	switch strings.ToLower(s) {
+	case "true", "1", "yes":
+		*b = Bool{V: true, Set: true}
+	case "false", "0", "no":
+		*b = Bool{V: false, Set: true}
+	}
+	return nil
+}
+
+// Scalar returns a JSON number's text or a string's content; false for
+// null, empty strings, objects, arrays and booleans.
+func Scalar(data []byte) (string, bool) {
+	b, ok := scalarBytes(data)
+	return string(b), ok
+}
+
+// scalarBytes is Scalar without a copy in the common cases (a number, a
+// string without escapes): the decoders of every job attribute call it, and
+// the copy and json.Unmarshal's own allocations were most of a page's
+// decoding cost.
+func scalarBytes(data []byte) ([]byte, bool) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
+		return nil, false
+	}
+	switch data[0] {
+	case '"':
+		var b []byte
+		if len(data) >= 2 && data[len(data)-1] == '"' && bytes.IndexByte(data[1:len(data)-1], '\\') < 0 {
+			b = data[1 : len(data)-1]
+		} else {
+			var s string
+			if err := json.Unmarshal(data, &s); err != nil {
+				return nil, false
+			}
+			b = []byte(s)
+		}
+		b = bytes.TrimSpace(b)
+		return b, len(b) > 0
+	case '{', '[', 't', 'f':
+		return nil, false
+	}
+	return data, true
+}
+
+// Time is a date-time attribute. The epoch (which NetBackup sends as the
+// endTime of unfinished jobs), null, "" and unparsable values are all "not
+// set": IsZero reports true for them.
+type Time struct {
+	time.Time
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Time) UnmarshalJSON(data []byte) error {
+	t.Time = time.Time{}
+	b, ok := scalarBytes(data)
+	if !ok {
+		return nil
+	}
+	parsed, err := ParseTime(string(b))
+	if err != nil || parsed.Unix() <= 0 {
+		return nil
+	}
+	t.Time = parsed.UTC()
+	return nil
+}
+
+// ParseTime reads the date-time forms seen in NetBackup payloads: RFC 3339
+// with or without a zone, "2006-01-02 15:04:05", and epoch milliseconds.
+func ParseTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.UnixMilli(ms), nil
+	}
+	return time.Time{}, fmt.Errorf("unrecognised date-time %q", strings.Clone(s)) // a copy: s may live on the stack
+}
+
+// Duration is a duration attribute: ISO-8601 (PT5M46S, P1DT2H, PT0.5S),
+// clock style (00:05:46, 123:05:46, 1:02:03:04 as D:HH:MM:SS) or a number
+// of seconds. Set is false when absent or unreadable.
+type Duration struct {
+	D   time.Duration
+	Set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *Duration) UnmarshalJSON(data []byte) error {
+	*d = Duration{}
+	b, ok := scalarBytes(data)
+	if !ok {
+		return nil
+	}
+	if v, err := ParseDuration(string(b)); err == nil {
+		*d = Duration{D: v, Set: true}
+	}
+	return nil
+}
+
+var isoDurationPattern = regexp.MustCompile(
+	`^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
+
+// ParseDuration reads the duration forms seen in job payloads. Years and
+// months (P1Y, P1M) are refused: their length is not fixed and job
+// durations never use them.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, fmt.Errorf("empty duration")
+	}
+	negative := false
+	if s[0] == '-' {
+		negative = true
+		s = s[1:]
+	}
+	var total float64 // seconds
+	switch {
+	case strings.HasPrefix(strings.ToUpper(s), "P"):
+		m := isoDurationPattern.FindStringSubmatch(strings.ToUpper(s))
+		if m == nil || s == "P" || strings.HasSuffix(strings.ToUpper(s), "T") {
+			return 0, fmt.Errorf("unrecognised ISO-8601 duration %q", s)
+		}
+		units := []float64{7 * 86400, 86400, 3600, 60, 1}
+		for i, unit := range units {
+			if m[i+1] == "" {
+				continue
+			}
+			v, err := strconv.ParseFloat(m[i+1], 64)
+			if err != nil {
+				return 0, fmt.Errorf("unrecognised ISO-8601 duration %q", s)
+			}
+			total += v * unit
+		}
+	case strings.Contains(s, ":"):
+		parts := strings.Split(s, ":")
+		if len(parts) < 2 || len(parts) > 4 {
+			return 0, fmt.Errorf("unrecognised clock duration %q", s)
+		}
+		units := []float64{1, 60, 3600, 86400} // from the right: s, m, h, d
+		for i := range parts {
+			part := parts[len(parts)-1-i]
+			v, err := strconv.ParseFloat(part, 64)
+			if err != nil || v < 0 {
+				return 0, fmt.Errorf("unrecognised clock duration %q", s)
+			}
+			total += v * units[i]
+		}
+	default:
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v < 0 {
+			return 0, fmt.Errorf("unrecognised duration %q", s)
+		}
+		total = v
+	}
+	// ParseFloat accepts "NaN" and "Inf": neither is a duration.
+	if math.IsNaN(total) || total > float64(math.MaxInt64/int64(time.Second)) {
+		return 0, fmt.Errorf("duration %q out of range", s)
+	}
+	d := time.Duration(total * float64(time.Second))
+	if negative {
+		d = -d
+	}
+	return d, nil
+}

@@ -3,7 +3,6 @@ package netbackup
 import (
 	"context"
 	"encoding/json"
-	"slices"
 
 	"github.com/influxdata/telegraf"
 )
@@ -31,48 +30,3 @@ type statefulCollector interface {
 
 // collectorFactory builds one collector instance for one server.
 type collectorFactory func(p *NetBackup, srv *server) (collector, error)
-
-// collectorTable is every collector, in the order sample.conf documents
-// them. A table rather than registration from each file's init(): the whole
-// set is read in one place, its order is fixed, and nothing runs at import
-// time.
-var collectorTable = []struct {
-	name  string
-	build collectorFactory
-}{
-	{"jobs", newJobsCollector},
-	{"backup_status", newBackupStatusCollector},
-	{"storage", newStorageCollector},
-	{"tape", newTapeCollector},
-	{"media_servers", newMediaServersCollector},
-	{"slp", newSLPCollector},
-	{"catalog_backup", newCatalogBackupCollector},
-	{"alerts", newAlertsCollector},
-	{"services", newServicesCollector},
-	{"licensing", newLicensingCollector},
-	{"certificates", newCertificatesCollector},
-}
-
-// knownCollectors lists the collector names in the table's order.
-func knownCollectors() []string {
-	names := make([]string, 0, len(collectorTable))
-	for _, c := range collectorTable {
-		names = append(names, c.name)
-	}
-	return names
-}
-
-func isKnownCollector(name string) bool {
-	return slices.Contains(knownCollectors(), name)
-}
-
-// buildCollector builds the named collector for srv; the name is known
-// (Init validated it).
-func buildCollector(name string, p *NetBackup, srv *server) (collector, error) {
-	for _, c := range collectorTable {
-		if c.name == name {
-			return c.build(p, srv)
-		}
-	}
-	panic("unknown collector " + name)
-}

@@ -83,17 +83,3 @@ func (c *conditions) debugf(format string, args ...interface{}) {
 		c.log.Debugf(format, args...)
 	}
 }
-
-// endpointUnavailable is unavailable for an endpoint a collector reads.
-func (s *server) endpointUnavailable(collector, path string, err error) bool {
-	return s.conditions.unavailable(endpointName(collector, path), err, s.version())
-}
-
-// endpointAvailable is available for an endpoint a collector reads.
-func (s *server) endpointAvailable(collector, path string) {
-	s.conditions.available(endpointName(collector, path))
-}
-
-func endpointName(collector, path string) string {
-	return path + " (read by the " + collector + " collector)"
-}

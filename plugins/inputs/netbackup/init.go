@@ -71,8 +71,11 @@ func (p *NetBackup) Init() error {
 			UserAgent:        "telegraf-netbackup/" + Version,
 			Log:              p.Log,
 		}
-		srv, err := newServer(p, cfg, collectors)
+		srv, err := newServer(p, cfg)
 		if err != nil {
+			return err
+		}
+		if err := buildCollectors(p, srv, collectors); err != nil {
 			return err
 		}
 		p.servers = append(p.servers, srv)

@@ -39,25 +39,30 @@ func (s *server) version() nbuapi.Version {
 	return s.ping.Version
 }
 
-func newServer(p *NetBackup, cfg nbuapi.Config, collectorNames []string) (*server, error) {
+func newServer(p *NetBackup, cfg nbuapi.Config) (*server, error) {
 	c, err := nbuapi.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("server %q: %w", cfg.BaseURL.Redacted(), err)
 	}
-	srv := &server{
-		url:            cfg.BaseURL.String(),
-		source:         cfg.BaseURL.Hostname(),
-		client:         c,
-		conditions:     newConditions(cfg.BaseURL.Hostname(), p.Log),
-		collectorNames: collectorNames,
-		collectors:     make(map[string]collector, len(collectorNames)),
-	}
-	for _, name := range collectorNames {
-		col, err := buildCollector(name, p, srv)
-		if err != nil {
-			return nil, fmt.Errorf("collector %q for server %q: %w", name, srv.url, err)
-		}
-		srv.collectors[name] = col
-	}
-	return srv, nil
+	return &server{
+		url:        cfg.BaseURL.String(),
+		source:     cfg.BaseURL.Hostname(),
+		client:     c,
+		conditions: newConditions(cfg.BaseURL.Hostname(), p.Log),
+	}, nil
+}
+
+// endpointUnavailable reports whether err says that the server lacks the
+// endpoint a collector reads (see conditions.unavailable).
+func (s *server) endpointUnavailable(collector, path string, err error) bool {
+	return s.conditions.unavailable(endpointName(collector, path), err, s.version())
+}
+
+// endpointAvailable notes that the endpoint answered.
+func (s *server) endpointAvailable(collector, path string) {
+	s.conditions.available(endpointName(collector, path))
+}
+
+func endpointName(collector, path string) string {
+	return path + " (read by the " + collector + " collector)"
 }

@@ -183,7 +183,7 @@ func requireGoldenMetrics(t *testing.T, expected []telegraf.Metric, got gathered
 		}
 		require.Falsef(t, m.Time().Before(got.start) || m.Time().After(got.end),
 			"%s is stamped %s, outside the gather (%s to %s): is it stamped from the data now? Then add it to stampedByData",
-			m.Name(), m.Time(), got.start, got.end)
+			m.Name(), m.Time().Format(time.RFC3339Nano), got.start.Format(time.RFC3339Nano), got.end.Format(time.RFC3339Nano))
 		m.SetTime(gatherTime)
 	}
 	require.Equal(t, volatileFieldsPresent(expected), volatileFieldsPresent(got.metrics),

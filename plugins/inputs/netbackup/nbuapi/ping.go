@@ -35,8 +35,9 @@ func (c *Client) ping(ctx context.Context) (PingResult, error) {
 		askFor = oldestProbeVersion
 	}
 	req := request{
-		method: http.MethodGet,
-		path:   "/ping",
+		method:  http.MethodGet,
+		path:    "/ping",
+		version: askFor, // named by a 406's hint
 		// /ping produces text; offer both so that no server answers 406.
 		accept: "text/vnd.netbackup+plain;version=" + askFor.String() + ", " + askFor.mediaType(),
 	}

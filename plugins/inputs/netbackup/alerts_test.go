@@ -2,7 +2,6 @@ package netbackup
 
 import (
 	"net/http"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,7 +101,7 @@ type alertCountsByKey map[alertKey][2]int64 // count, new_count
 func alertCountsOf(t *testing.T, acc *testutil.Accumulator) alertCountsByKey {
 	t.Helper()
 	out := make(alertCountsByKey)
-	for _, m := range healthPoints(acc, "netbackup_alerts") {
+	for _, m := range metricsNamed(acc, "netbackup_alerts") {
 		out[alertKey{m.Tags["severity"], m.Tags["category"]}] = [2]int64{m.Fields["count"].(int64), m.Fields["new_count"].(int64)}
 	}
 	return out
@@ -110,7 +109,7 @@ func alertCountsOf(t *testing.T, acc *testutil.Accumulator) alertCountsByKey {
 
 func alertEventIDs(acc *testutil.Accumulator) []string {
 	var ids []string
-	for _, m := range healthPoints(acc, "netbackup_alert") {
+	for _, m := range metricsNamed(acc, "netbackup_alert") {
 		ids = append(ids, m.Fields["alert_id"].(string))
 	}
 	sort.Strings(ids)
@@ -129,11 +128,11 @@ func TestAlertsNewExactlyOnce(t *testing.T) {
 	}
 	alerts.add("old", "ERROR", now.Add(-30*time.Hour), alertISO) // outside the 24h lookback
 	fx.handle("/manage/alerts", alerts.ServeHTTP)
-	ts, ca := serveTLS(t, fx)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.AlertEvents = true }, "alerts")
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("alerts"), func(p *NetBackup) { p.AlertEvents = true })
 
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	require.Equal(t, alertCountsByKey{
 		{"ERROR", "JOB"}: {60, 0}, {"WARNING", "JOB"}: {60, 0}, {"INFO", "JOB"}: {0, 0},
 	}, alertCountsOf(t, acc))
@@ -145,18 +144,18 @@ func TestAlertsNewExactlyOnce(t *testing.T) {
 	alerts.add("2001", "WARNING", now.Add(-10*time.Second), alertSpace)
 	alerts.setFail(true)
 	acc = gatherOnce(t, p)
-	require.Len(t, healthCollectorErrors(acc), 1)
-	require.Empty(t, healthPoints(acc, "netbackup_alerts"))
+	require.Len(t, errorsOf(acc), 1)
+	require.Empty(t, metricsNamed(acc, "netbackup_alerts"))
 	require.Empty(t, alertEventIDs(acc))
 
 	alerts.setFail(false)
 	acc = gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	require.Equal(t, alertCountsByKey{
 		{"ERROR", "JOB"}: {61, 1}, {"WARNING", "JOB"}: {61, 1}, {"INFO", "JOB"}: {0, 0},
 	}, alertCountsOf(t, acc))
 	require.Equal(t, []string{"2000", "2001"}, alertEventIDs(acc))
-	for _, m := range healthPoints(acc, "netbackup_alert") {
+	for _, m := range metricsNamed(acc, "netbackup_alert") {
 		if m.Fields["alert_id"] == "2001" {
 			require.Equal(t, now.Add(-10*time.Second), m.Time.UTC())
 			require.Equal(t, map[string]string{
@@ -181,14 +180,10 @@ func TestAlertsNewOnceAcrossRestart(t *testing.T) {
 	alerts := &alertsFixture{}
 	alerts.add("1", "ERROR", now.Add(-time.Hour), alertISO)
 	fx.handle("/manage/alerts", alerts.ServeHTTP)
-	ts, ca := serveTLS(t, fx)
-	stateFile := filepath.Join(t.TempDir(), "state.json")
-	configure := func(p *NetBackup) {
-		p.AlertEvents = true
-		p.StateFile = stateFile
-	}
+	env := serveFixture(t, fx)
+	opts := []pluginOption{on(env), collect("alerts"), stateFile(env.state), func(p *NetBackup) { p.AlertEvents = true }}
 
-	first := newTestPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
+	first := newTestPlugin(t, opts...)
 	gatherOnce(t, first)
 	alerts.add("2", "ERROR", now.Add(-time.Minute), alertISO)
 	acc := gatherOnce(t, first)
@@ -197,13 +192,13 @@ func TestAlertsNewOnceAcrossRestart(t *testing.T) {
 
 	// A new process: "2" was delivered and committed, "3" arrived meanwhile.
 	alerts.add("3", "INFO", now.Add(-time.Second), alertISO)
-	second := newTestPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
+	second := newTestPlugin(t, opts...)
 	acc = gatherOnce(t, second)
 	require.Equal(t, []string{"3"}, alertEventIDs(acc))
 	require.Equal(t, [2]int64{1, 1}, alertCountsOf(t, acc)[alertKey{"INFO", "JOB"}])
 	require.NoError(t, second.CommitState())
 
-	third := newTestPlugin(t, ts, ca, testutil.Logger{}, configure, "alerts")
+	third := newTestPlugin(t, opts...)
 	acc = gatherOnce(t, third)
 	require.Empty(t, alertEventIDs(acc))
 	require.Equal(t, [2]int64{2, 0}, alertCountsOf(t, acc)[alertKey{"ERROR", "JOB"}])
@@ -212,10 +207,10 @@ func TestAlertsNewOnceAcrossRestart(t *testing.T) {
 // Against the simulator: the counts equal an independent reading of its
 // alerts created within the lookback window; events stay off by default.
 func TestAlertsMatchSimulator(t *testing.T) {
-	sim, ts, ca := startSimulator(t, nbusim.Config{})
+	env := startSim(t, nbusim.Config{})
 	want := alertCountsByKey{{"ERROR", "JOB"}: {0, 0}, {"WARNING", "JOB"}: {0, 0}, {"INFO", "JOB"}: {0, 0}}
-	since := sim.Now().Add(-24 * time.Hour)
-	for _, a := range healthRawItems[alertAttributes](t, ts, "/manage/alerts") {
+	since := env.sim.Now().Add(-24 * time.Hour)
+	for _, a := range healthRawItems[alertAttributes](t, env, "/manage/alerts") {
 		if a.Attributes.CreatedDateTime.Before(since) {
 			continue
 		}
@@ -224,12 +219,12 @@ func TestAlertsMatchSimulator(t *testing.T) {
 		c[0]++
 		want[key] = c
 	}
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "alerts")
+	p := newTestPlugin(t, on(env), collect("alerts"))
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	require.Equal(t, want, alertCountsOf(t, acc))
 	require.NotZero(t, want[alertKey{"ERROR", "JOB"}][0], "the default dataset has recent alerts")
-	require.Empty(t, healthPoints(acc, "netbackup_alert"))
+	require.Empty(t, metricsNamed(acc, "netbackup_alert"))
 }
 
 // An alert repeated at a page boundary is counted once.
@@ -241,25 +236,17 @@ func TestAlertsRepeatedAcrossPages(t *testing.T) {
 		alerts.add(strconv.Itoa(i), "ERROR", now.Add(-time.Duration(i+1)*time.Minute), alertISO)
 	}
 	fx.handle("/manage/alerts", alerts.ServeHTTP)
-	ts, ca := serveTLS(t, fx)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "alerts")
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("alerts"))
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	require.Equal(t, [2]int64{150, 0}, alertCountsOf(t, acc)[alertKey{"ERROR", "JOB"}])
 }
 
 func TestAlertsEndpointMissing(t *testing.T) {
-	fx := newHealthFixture("13.0", time.Now())
-	ts, ca := serveTLS(t, fx)
-	log := &testutil.CaptureLogger{}
-	p := newTestPlugin(t, ts, ca, log, nil, "alerts")
-	for range 2 {
-		acc := gatherOnce(t, p)
-		require.Empty(t, healthCollectorErrors(acc))
-		require.Empty(t, healthPoints(acc, "netbackup_alerts"))
-	}
-	require.Len(t, healthInfoLines(log), 1)
-	require.Contains(t, healthInfoLines(log)[0], "/manage/alerts")
+	lines := gatherWithoutEndpoints(t, "13.0", "alerts", "netbackup_alerts")
+	require.Len(t, lines, 1)
+	require.Contains(t, lines[0], "/manage/alerts")
 }
 
 func TestParseAlertTime(t *testing.T) {

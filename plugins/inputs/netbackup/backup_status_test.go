@@ -1,7 +1,6 @@
 package netbackup
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -78,9 +77,9 @@ func backupStatusExpected(t *testing.T, sim *nbusim.Simulator, floor time.Time) 
 func backupStatusGot(t *testing.T, p *NetBackup) map[[2]string]map[string]interface{} {
 	t.Helper()
 	acc := gatherOnce(t, p)
-	require.Empty(t, jobsCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	got := make(map[[2]string]map[string]interface{})
-	for _, m := range jobsMetricsNamed(acc, "netbackup_backup_status") {
+	for _, m := range metricsNamed(acc, "netbackup_backup_status") {
 		key := [2]string{m.Tags["policy_name"], m.Tags["client"]}
 		require.NotContains(t, got, key, "one point per (policy, client)")
 		require.Equal(t, "127.0.0.1", m.Tags["source"])
@@ -97,31 +96,30 @@ func backupStatusGot(t *testing.T, p *NetBackup) map[[2]string]map[string]interf
 func TestBackupStatusFollowsTheJobStream(t *testing.T) {
 	cfg := jobsTestConfig("11.0")
 	cfg.Jobs = 3000 // more than the lookback: some jobs fall outside it
-	s := jobsStartSim(t, cfg)
-	stateFile := filepath.Join(t.TempDir(), "state.json")
+	env := startSim(t, cfg)
 	newPlugin := func() *NetBackup {
-		return s.jobsPlugin(t, stateFile, []string{"backup_status"}, func(p *NetBackup) {
+		return newTestPlugin(t, on(env), jobsPacing, collect("backup_status"), stateFile(env.state), func(p *NetBackup) {
 			p.BackupStatusLookback.UnmarshalText([]byte("6h")) //nolint:errcheck // a constant
 		})
 	}
-	floor := s.sim.Now().Add(-6 * time.Hour)
+	floor := env.sim.Now().Add(-6 * time.Hour)
 	p := newPlugin()
 	got := backupStatusGot(t, p)
-	want := backupStatusExpected(t, s.sim, floor)
+	want := backupStatusExpected(t, env.sim, floor)
 	require.Greater(t, len(want), 20)
 	require.Equal(t, want, got)
 
 	// Live progression with restarts: the record follows new jobs.
 	failing := 0
 	for i := range 12 {
-		s.sim.Advance(17 * time.Minute)
+		env.sim.Advance(17 * time.Minute)
 		got = backupStatusGot(t, p)
 		require.NoError(t, p.CommitState())
 		if i%4 == 3 {
 			p = newPlugin()
 		}
 	}
-	want = backupStatusExpected(t, s.sim, floor)
+	want = backupStatusExpected(t, env.sim, floor)
 	require.Equal(t, want, got)
 	for _, fields := range got {
 		if fields["consecutive_failures"].(int64) > 0 {

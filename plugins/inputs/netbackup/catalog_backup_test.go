@@ -13,13 +13,24 @@ import (
 	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
+// gatherCatalogBackup gathers the catalog_backup collector once from env,
+// without error, and returns its one point.
+func gatherCatalogBackup(t *testing.T, env *testEnv) *testutil.Metric {
+	t.Helper()
+	acc := gatherOnce(t, newTestPlugin(t, on(env), collect("catalog_backup")))
+	require.Empty(t, errorsOf(acc))
+	points := metricsNamed(acc, "netbackup_catalog_backup")
+	require.Len(t, points, 1)
+	return points[0]
+}
+
 // The newest finished catalog backup and the newest successful one are the
 // ones the simulator's own record names.
 func TestCatalogBackupMatchesSimulator(t *testing.T) {
-	sim, ts, ca := startSimulator(t, nbusim.Config{Jobs: 3000})
+	env := startSim(t, nbusim.Config{Jobs: 3000})
 	var newest, success *nbusim.JobRecord
-	for id := int64(1); id <= sim.JobCount(); id++ {
-		job, ok := sim.Job(id)
+	for id := int64(1); id <= env.sim.JobCount(); id++ {
+		job, ok := env.sim.Job(id)
 		if !ok || job.State != "DONE" || (job.PolicyType != "NBU-Catalog" && job.PolicyType != "NBU_CATALOG") {
 			continue
 		}
@@ -32,18 +43,14 @@ func TestCatalogBackupMatchesSimulator(t *testing.T) {
 	}
 	require.NotNil(t, success, "the dataset holds a successful catalog backup")
 
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
-	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
-	points := healthPoints(acc, "netbackup_catalog_backup")
-	require.Len(t, points, 1)
-	f := points[0].Fields
-	require.Equal(t, map[string]string{"source": "127.0.0.1"}, points[0].Tags)
+	point := gatherCatalogBackup(t, env)
+	f := point.Fields
+	require.Equal(t, map[string]string{"source": "127.0.0.1"}, point.Tags)
 	require.Equal(t, int64(1), f["found"])
 	require.Equal(t, newest.EndTime.Unix(), f["last_end_time"])
 	require.Equal(t, newest.Status, f["last_status"])
 	require.Equal(t, success.EndTime.Unix(), f["last_success_time"])
-	require.Equal(t, int64(sim.Now().Sub(success.EndTime)/time.Second), f["seconds_since_success"])
+	require.Equal(t, int64(env.sim.Now().Sub(success.EndTime)/time.Second), f["seconds_since_success"])
 	require.Equal(t, success.JobID, f["last_success_job_id"])
 }
 
@@ -116,15 +123,10 @@ func TestCatalogBackupFixture(t *testing.T) {
 		}
 		healthWriteJSON(w, map[string]any{"data": data, "meta": map[string]any{"pagination": map[string]any{}}})
 	})
-	ts, ca := serveTLS(t, fx)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
-	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
-	points := healthPoints(acc, "netbackup_catalog_backup")
-	require.Len(t, points, 1)
+	point := gatherCatalogBackup(t, serveFixture(t, fx))
 	require.Equal(t, map[string]interface{}{
 		"found": int64(1), "last_job_id": int64(77), "last_status": int64(1), "last_end_time": now.Add(-time.Hour).Unix(),
-	}, points[0].Fields)
+	}, point.Fields)
 	require.Equal(t, []string{
 		"(policyType eq 'NBU-Catalog' or policyType eq 'NBU_CATALOG') and state eq 'DONE'",
 		"(policyType eq 'NBU-Catalog' or policyType eq 'NBU_CATALOG') and state eq 'DONE' and status eq 0",
@@ -139,12 +141,7 @@ func TestCatalogBackupNoneFound(t *testing.T) {
 	fx.handle("/admin/jobs", func(w http.ResponseWriter, _ *http.Request) {
 		healthWriteJSON(w, map[string]any{"data": []any{}, "meta": map[string]any{"pagination": map[string]any{}}})
 	})
-	ts, ca := serveTLS(t, fx)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "catalog_backup")
-	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
-	points := healthPoints(acc, "netbackup_catalog_backup")
-	require.Len(t, points, 1)
-	require.Equal(t, map[string]interface{}{"found": int64(0)}, points[0].Fields)
+	point := gatherCatalogBackup(t, serveFixture(t, fx))
+	require.Equal(t, map[string]interface{}{"found": int64(0)}, point.Fields)
 	require.Len(t, fx.requestLog(), 1, "no success query when nothing was found")
 }

@@ -16,7 +16,7 @@ type certSeries struct{ kind, subject string }
 
 func certsOf(acc *testutil.Accumulator) map[certSeries]map[string]interface{} {
 	out := make(map[certSeries]map[string]interface{})
-	for _, m := range healthPoints(acc, "netbackup_certificate") {
+	for _, m := range metricsNamed(acc, "netbackup_certificate") {
 		out[certSeries{m.Tags["kind"], m.Tags["subject"]}] = m.Fields
 	}
 	return out
@@ -35,15 +35,15 @@ func setCertClock(t *testing.T, p *NetBackup, now time.Time) {
 func TestCertificatesSimulator(t *testing.T) {
 	caPEM, _, err := nbusim.GenerateCertificate([]string{"nbu-primary"}, time.Date(2044, 1, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
-	sim, ts, ca := startSimulator(t, nbusim.Config{})
-	sim.SetCACertificate(caPEM)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "certificates")
+	env := startSim(t, nbusim.Config{})
+	env.sim.SetCACertificate(caPEM)
+	p := newTestPlugin(t, on(env), collect("certificates"))
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	setCertClock(t, p, now)
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 
-	leaf := ts.Certificate()
+	leaf := env.server.Certificate()
 	caNotAfter := certInfosFromPEM("ca", string(caPEM))[0].notAfter
 	require.Equal(t, map[certSeries]map[string]interface{}{
 		{"web_ca", "NetBackup simulator"}: {
@@ -53,7 +53,7 @@ func TestCertificatesSimulator(t *testing.T) {
 			"not_after": leaf.NotAfter.Unix(), "expires_in_seconds": int64(leaf.NotAfter.Sub(now) / time.Second), "issuer": "O=Acme Co",
 		},
 	}, certsOf(acc))
-	for _, m := range healthPoints(acc, "netbackup_certificate") {
+	for _, m := range metricsNamed(acc, "netbackup_certificate") {
 		require.Equal(t, "127.0.0.1", m.Tags["source"])
 		require.NotEmpty(t, m.Tags["serial"])
 	}
@@ -64,30 +64,29 @@ func TestCertificatesSimulator(t *testing.T) {
 // but does not hide the server certificate.
 func TestCertificatesCACertUnavailable(t *testing.T) {
 	fx := newHealthFixture("13.0", time.Now())
-	ts, ca := serveTLS(t, fx)
-	log := &testutil.CaptureLogger{}
-	p := newTestPlugin(t, ts, ca, log, nil, "certificates")
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("certificates"))
 	for range 2 {
 		acc := gatherOnce(t, p)
-		require.Empty(t, healthCollectorErrors(acc))
+		require.Empty(t, errorsOf(acc))
 		require.Len(t, certsOf(acc), 1)
 		require.Contains(t, certsOf(acc), certSeries{"server", "O=Acme Co"})
 	}
-	require.Len(t, healthInfoLines(log), 1)
-	require.Contains(t, healthInfoLines(log)[0], "/security/cacert")
+	require.Len(t, logLines(env.log, testutil.LevelInfo), 1)
+	require.Contains(t, logLines(env.log, testutil.LevelInfo)[0], "/security/cacert")
 
 	fx.handle("/security/cacert", func(w http.ResponseWriter, _ *http.Request) {
 		healthWriteError(w, http.StatusInternalServerError, 130, "system error occurred")
 	})
 	acc := gatherOnce(t, p)
-	require.Len(t, healthCollectorErrors(acc), 1)
+	require.Len(t, errorsOf(acc), 1)
 	require.Contains(t, certsOf(acc), certSeries{"server", "O=Acme Co"})
 }
 
 func TestCACertAnswerShapes(t *testing.T) {
 	t.Run("details only", func(t *testing.T) {
 		var a caCertAnswer
-		require.NoError(t, json.Unmarshal(healthFixtureFile(t, "cacert_details_only.json"), &a))
+		require.NoError(t, json.Unmarshal(fixture(t, "health", "cacert_details_only.json"), &a))
 		require.Equal(t, []certInfo{
 			{kind: "web_ca", subject: "NetBackup Web Service CA", serial: "1234567890123", notAfter: time.Date(2044, 1, 1, 0, 0, 0, 0, time.UTC)},
 			{kind: "ca", subject: "NetBackup CA", serial: "42", notAfter: time.Date(2043, 6, 30, 10, 0, 0, 0, time.UTC)},

@@ -59,7 +59,7 @@ func TestStorageFamilyEmptyIsLoggedOnce(t *testing.T) {
 		require.NoError(t, res.err)
 		require.True(t, res.complete)
 	}
-	lines := storageInfoLines(log)
+	lines := logLines(log, testutil.LevelInfo)
 	require.Len(t, lines, 1)
 	require.Contains(t, lines[0], "lists no things")
 }
@@ -74,7 +74,7 @@ func TestStorageFamilyAbsent(t *testing.T) {
 		require.NoError(t, res.err)
 		require.False(t, res.complete)
 	}
-	require.Len(t, storageInfoLines(log), 1)
+	require.Len(t, logLines(log, testutil.LevelInfo), 1)
 
 	// Where the family must exist, a 404 is an error.
 	res := storageReadFamily(storageTestFamily(&testutil.CaptureLogger{}), storageSeq[storageTestAttrs](nil, notFound), false,

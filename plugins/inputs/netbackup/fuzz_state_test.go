@@ -7,7 +7,6 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/influxdata/telegraf/config"
 	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/require"
 )
@@ -17,19 +16,11 @@ import (
 // another version), loading never panics; it yields a usable state or an
 // error, and what the collectors then save loads again.
 
-const relFuzzServer = "https://nbu.invalid:1556"
+const relFuzzServerURL = "https://nbu.invalid:1556"
 
-// relFuzzPlugin is a plugin with every collector for one server that is
-// never contacted (Init does no network).
-func relFuzzPlugin(t testing.TB, stateFile string) *NetBackup {
-	p := New()
-	p.Servers = []string{relFuzzServer}
-	p.APIKey = config.NewSecret([]byte(relAPIKey))
-	p.StateFile = stateFile
-	p.Log = testutil.Logger{Quiet: true}
-	require.NoError(t, p.Init())
-	return p
-}
+// relFuzzServer is never contacted: Init does no network, and the fuzz
+// targets only load and save state, with every collector.
+func relFuzzServer(p *NetBackup) { p.Servers = []string{relFuzzServerURL} }
 
 // relStatefulCollectors lists the server's stateful collectors by name.
 func relStatefulCollectors(p *NetBackup) (names []string, byName map[string]statefulCollector) {
@@ -55,19 +46,19 @@ func FuzzStateFile(f *testing.F) {
 	jobs := `{"version":1,"cursor":"2025-03-01T12:00:00Z","floor":"2025-03-01T11:00:00Z",` +
 		`"walk":{"from":"2025-03-01T11:55:00Z","until":"2025-03-01T12:01:00Z","by_end_time":false,"after_job_id":4312},` +
 		`"seen":{"4310":"2025-03-01T11:59:00.123Z"}}`
-	f.Add([]byte(`{"version":1,"servers":{"` + relFuzzServer + `/netbackup":{"jobs":` + jobs +
+	f.Add([]byte(`{"version":1,"servers":{"` + relFuzzServerURL + `/netbackup":{"jobs":` + jobs +
 		`,"backup_status":{"version":1,"walk":` + jobs + `,"pairs":[]},"alerts":null}}}`))
 	f.Add([]byte(`{"version":1,"servers":{}}`))
 	f.Add([]byte(`{"version":2}`))
-	f.Add([]byte(`{"version":1,"servers":{"` + relFuzzServer + `/netbackup":{"jobs":{"version":1,"walk":{"after_job_id":-1}}}}}`))
-	f.Add([]byte(`{"version":1,"servers":{"` + relFuzzServer + `/netbackup":{"jobs":{"version":1,"seen":{"x":"y"}}}}}`))
-	f.Add([]byte("{\"version\":1,\"servers\":{\"" + relFuzzServer + "/netbackup\":{\"jobs\":{\"ver"))
+	f.Add([]byte(`{"version":1,"servers":{"` + relFuzzServerURL + `/netbackup":{"jobs":{"version":1,"walk":{"after_job_id":-1}}}}}`))
+	f.Add([]byte(`{"version":1,"servers":{"` + relFuzzServerURL + `/netbackup":{"jobs":{"version":1,"seen":{"x":"y"}}}}}`))
+	f.Add([]byte("{\"version\":1,\"servers\":{\"" + relFuzzServerURL + "/netbackup\":{\"jobs\":{\"ver"))
 	f.Add([]byte{})
 
-	stateFile := filepath.Join(f.TempDir(), "state.json")
-	p := relFuzzPlugin(f, stateFile)
+	path := filepath.Join(f.TempDir(), "state.json")
+	p := newTestPlugin(f, relFuzzServer, stateFile(path))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		require.NoError(t, os.WriteFile(stateFile, data, 0o600))
+		require.NoError(t, os.WriteFile(path, data, 0o600))
 		// The same collectors each time (Init is slow): a collector the
 		// file has no entry for keeps an earlier state, which must round
 		// trip as well.
@@ -88,7 +79,7 @@ func FuzzCollectorState(f *testing.F) {
 	f.Add([]byte(`{"version":1,"walk":{"version":1},"pairs":[null,{"client":"c","policy_name":"p"}]}`))
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"newest":"2025-03-01T12:00:00Z","ids":["a","b"]}`))
-	p := relFuzzPlugin(f, "")
+	p := newTestPlugin(f, relFuzzServer)
 	names, cols := relStatefulCollectors(p)
 	require.NotEmpty(f, names)
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
@@ -33,23 +32,23 @@ func TestHealthCollectorFailureIsolated(t *testing.T) {
 	}
 	for name, path := range failing {
 		t.Run(name, func(t *testing.T) {
-			sim, ts, ca := startSimulator(t, nbusim.Config{})
-			sim.AddFault(nbusim.Fault{PathPrefix: path, Kind: nbusim.FaultStatus, Status: http.StatusInternalServerError})
-			p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, healthCollectors...)
+			env := startSim(t, nbusim.Config{})
+			env.sim.AddFault(nbusim.Fault{PathPrefix: path, Kind: nbusim.FaultStatus, Status: http.StatusInternalServerError})
+			p := newTestPlugin(t, on(env), collect(healthCollectors...))
 			acc := gatherOnce(t, p)
 
-			errs := healthCollectorErrors(acc)
+			errs := errorsOf(acc)
 			require.Len(t, errs, 1, "%v", errs)
-			require.Contains(t, errs[0], "collector "+name)
+			require.Contains(t, errs[0].Error(), "collector "+name)
 			for _, other := range healthCollectors {
-				points := healthPoints(acc, healthMeasurements[other])
+				points := metricsNamed(acc, healthMeasurements[other])
 				if other == name {
 					require.Empty(t, points)
 					continue
 				}
 				require.NotEmpty(t, points, "collector %s", other)
 			}
-			for _, m := range healthPoints(acc, "netbackup_collector") {
+			for _, m := range metricsNamed(acc, "netbackup_collector") {
 				wantErrors := int64(0)
 				if m.Tags["collector"] == name {
 					wantErrors = 1

@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,39 +15,6 @@ import (
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
-
-// healthPoints returns the metrics of one measurement, in emission order.
-func healthPoints(acc *testutil.Accumulator, measurement string) []*testutil.Metric {
-	var out []*testutil.Metric
-	for _, m := range acc.GetTelegrafMetrics() {
-		if m.Name() == measurement {
-			out = append(out, &testutil.Metric{Measurement: m.Name(), Tags: m.Tags(), Fields: m.Fields(), Time: m.Time()})
-		}
-	}
-	return out
-}
-
-// healthCollectorErrors returns the errors the gather reported.
-func healthCollectorErrors(acc *testutil.Accumulator) []string {
-	acc.Lock()
-	defer acc.Unlock()
-	var out []string
-	for _, err := range acc.Errors {
-		out = append(out, err.Error())
-	}
-	return out
-}
-
-// healthInfoLines returns the I! lines a CaptureLogger received.
-func healthInfoLines(log *testutil.CaptureLogger) []string {
-	var lines []string
-	for _, m := range log.Messages() {
-		if m.Level == testutil.LevelInfo {
-			lines = append(lines, m.Text)
-		}
-	}
-	return lines
-}
 
 // healthFixture is a small vendor-shaped NetBackup: GET /netbackup/ping
 // answers the API version and the server clock; each other path is served
@@ -112,17 +76,9 @@ func healthWriteError(w http.ResponseWriter, status int, code int64, message str
 	_ = json.NewEncoder(w).Encode(map[string]any{"errorCode": code, "errorMessage": message, "errorDetails": []string{}})
 }
 
-// healthFixtureFile reads testdata/health/<name>.
-func healthFixtureFile(t *testing.T, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "health", name))
-	require.NoError(t, err)
-	return data
-}
-
 // healthServeFile answers with a fixture file as it is.
 func healthServeFile(t *testing.T, name string) http.HandlerFunc {
-	data := healthFixtureFile(t, name)
+	data := fixture(t, "health", name)
 	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.netbackup+json;version=13.0")
 		_, _ = w.Write(data)
@@ -131,13 +87,13 @@ func healthServeFile(t *testing.T, name string) http.HandlerFunc {
 
 // healthRaw GETs path from the server directly (not through the plugin's
 // client), so that tests compare the plugin with an independent reading.
-func healthRaw(t *testing.T, ts *httptest.Server, pathAndQuery string, out any) {
+func healthRaw(t *testing.T, env *testEnv, pathAndQuery string, out any) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, ts.URL+"/netbackup"+pathAndQuery, nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, env.server.URL+"/netbackup"+pathAndQuery, nil)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "k")
+	req.Header.Set("Authorization", testAPIKey)
 	req.Header.Set("Accept", "application/vnd.netbackup+json;version=13.0")
-	resp, err := ts.Client().Do(req)
+	resp, err := env.server.Client().Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode, pathAndQuery)
@@ -146,12 +102,28 @@ func healthRaw(t *testing.T, ts *httptest.Server, pathAndQuery string, out any) 
 
 // healthRawItems GETs a whole collection in one page of 1000 items and
 // fails if the collection is larger (the test datasets are smaller).
-func healthRawItems[A any](t *testing.T, ts *httptest.Server, path string) []nbuapi.Resource[A] {
+func healthRawItems[A any](t *testing.T, env *testEnv, path string) []nbuapi.Resource[A] {
 	t.Helper()
 	var answer struct {
 		Data []nbuapi.Resource[A] `json:"data"`
 	}
-	healthRaw(t, ts, path+"?page%5Blimit%5D=1000", &answer)
+	healthRaw(t, env, path+"?page%5Blimit%5D=1000", &answer)
 	require.Less(t, len(answer.Data), 1000, "the dataset outgrew the single page this helper reads")
 	return answer.Data
+}
+
+// gatherWithoutEndpoints gathers twice with one collector from a server
+// (API apiVersion) that has none of its endpoints: each gather reports no
+// error and no point of measurement. It returns the info lines logged, for
+// the caller to check that the absence was said once.
+func gatherWithoutEndpoints(t *testing.T, apiVersion, collector, measurement string) []string {
+	t.Helper()
+	env := serveFixture(t, newHealthFixture(apiVersion, time.Now()))
+	p := newTestPlugin(t, on(env), collect(collector))
+	for range 2 {
+		acc := gatherOnce(t, p)
+		require.Empty(t, errorsOf(acc))
+		require.Empty(t, metricsNamed(acc, measurement))
+	}
+	return logLines(env.log, testutil.LevelInfo)
 }

@@ -18,9 +18,9 @@ func backfillTestConfig() nbusim.Config {
 }
 
 // rangedRequests counts the job pages read by an id-range chain.
-func rangedRequests(s *jobsSim) int {
+func rangedRequests(env *testEnv) int {
 	n := 0
-	for _, r := range s.sim.Requests() {
+	for _, r := range env.sim.Requests() {
 		if strings.Contains(r.RawQuery, "jobId%20le%20") {
 			n++
 		}
@@ -29,14 +29,14 @@ func rangedRequests(s *jobsSim) int {
 }
 
 func TestJobsBackfillRangesExactlyOnceInOrder(t *testing.T) {
-	s := jobsStartSim(t, backfillTestConfig())
-	p := s.jobsPlugin(t, "", []string{"jobs"}, func(p *NetBackup) { p.MaxConcurrency = 4 })
+	env := startSim(t, backfillTestConfig())
+	p := newTestPlugin(t, on(env), jobsPacing, collect("jobs"), func(p *NetBackup) { p.MaxConcurrency = 4 })
 	acc := gatherOnce(t, p)
-	require.Empty(t, jobsCollectorErrors(acc))
-	require.Positive(t, rangedRequests(s), "the backfill was not split into id ranges")
+	require.Empty(t, errorsOf(acc))
+	require.Positive(t, rangedRequests(env), "the backfill was not split into id ranges")
 
-	now := s.sim.Now()
-	want := s.sim.FinishedJobIDs(now.Add(-time.Hour), now)
+	now := env.sim.Now()
+	want := env.sim.FinishedJobIDs(now.Add(-time.Hour), now)
 	require.Greater(t, len(want), 40*walkPageLimit)
 	got, order := jobsEmitted(t, acc)
 	require.Len(t, order, len(got), "a job was emitted twice")
@@ -50,14 +50,14 @@ func TestJobsBackfillRangesInterruptedAcrossGathers(t *testing.T) {
 	// walk runs six times (a CI runner has 2 cores and -race).
 	cfg := backfillTestConfig()
 	cfg.Jobs, cfg.JobRate = 6_000, 1.5
-	s := jobsStartSim(t, cfg)
-	p := s.jobsPlugin(t, "", []string{"jobs"}, func(p *NetBackup) {
+	env := startSim(t, cfg)
+	p := newTestPlugin(t, on(env), jobsPacing, collect("jobs"), func(p *NetBackup) {
 		p.MaxConcurrency = 4
 		p.MaxJobsPerGather = 1_500
 	})
 	// A few failed pages on the way: the walk restarts from its progress.
-	s.sim.AddFault(nbusim.Fault{PathPrefix: "/admin/jobs", Kind: "status", Status: 500, Probability: 0.05})
-	start := s.sim.Now()
+	env.sim.AddFault(nbusim.Fault{PathPrefix: "/admin/jobs", Kind: "status", Status: 500, Probability: 0.05})
+	start := env.sim.Now()
 	seen := make(map[int64]int)
 	for range 6 {
 		acc := gatherOnce(t, p)
@@ -67,20 +67,20 @@ func TestJobsBackfillRangesInterruptedAcrossGathers(t *testing.T) {
 			seen[id]++
 		}
 	}
-	require.Positive(t, rangedRequests(s), "the backfill was not split into id ranges")
+	require.Positive(t, rangedRequests(env), "the backfill was not split into id ranges")
 	for id, n := range seen {
 		require.Equal(t, 1, n, "job %d emitted %d times", id, n)
 	}
-	want := s.sim.FinishedJobIDs(start.Add(-time.Hour), start)
+	want := env.sim.FinishedJobIDs(start.Add(-time.Hour), start)
 	for _, id := range want {
 		require.Contains(t, seen, id)
 	}
 }
 
 func TestJobsBackfillOneChainWhenShort(t *testing.T) {
-	s := jobsStartSim(t, jobsTestConfig("11.0"))
-	p := s.jobsPlugin(t, "", []string{"jobs"}, func(p *NetBackup) { p.MaxConcurrency = 4 })
+	env := startSim(t, jobsTestConfig("11.0"))
+	p := newTestPlugin(t, on(env), jobsPacing, collect("jobs"), func(p *NetBackup) { p.MaxConcurrency = 4 })
 	acc := gatherOnce(t, p)
-	require.Empty(t, jobsCollectorErrors(acc))
-	require.Zero(t, rangedRequests(s), "a short walk must stay one chain")
+	require.Empty(t, errorsOf(acc))
+	require.Zero(t, rangedRequests(env), "a short walk must stay one chain")
 }

@@ -52,22 +52,23 @@ func jobsPeakHeap() (stop func() uint64) {
 // BenchmarkJobsBackfill100k: a first start on a server with about 100,000
 // jobs finished in the lookback hour, all emitted in one gather.
 func BenchmarkJobsBackfill100k(b *testing.B) {
-	s := jobsStartSim(b, nbusim.Config{Release: "11.0", Jobs: 180_000, JobRate: 40, Start: jobsTestStart, Seed: 3})
-	now := s.sim.Now()
-	jobs := len(s.sim.FinishedJobIDs(now.Add(-time.Hour), now))
+	env := startSim(b, nbusim.Config{Release: "11.0", Jobs: 180_000, JobRate: 40, Start: jobsTestStart, Seed: 3})
+	now := env.sim.Now()
+	jobs := len(env.sim.FinishedJobIDs(now.Add(-time.Hour), now))
 	b.ReportAllocs()
 	b.ResetTimer()
 	var requests int64
 	var peak uint64
 	for range b.N { // not b.Loop(): it crashes the go1.26.8 compiler here (internal compiler error in iter.Seq2)
-		p := s.jobsPlugin(b, "", []string{"jobs"}, func(p *NetBackup) { p.MaxJobsPerGather = 1_000_000 })
+		p := newTestPlugin(b, on(env), jobsPacing, collect("jobs"), logTo(testutil.Logger{Quiet: true}),
+			func(p *NetBackup) { p.MaxJobsPerGather = 1_000_000 })
 		acc := &testutil.Accumulator{Discard: true}
-		before := s.sim.RequestCount()
+		before := env.sim.RequestCount()
 		runtime.GC()
 		stop := jobsPeakHeap()
 		require.NoError(b, p.GatherContext(context.Background(), acc))
 		peak = max(peak, stop())
-		requests += s.sim.RequestCount() - before
+		requests += env.sim.RequestCount() - before
 		require.Empty(b, acc.Errors)
 		require.GreaterOrEqual(b, int(acc.NMetrics()), jobs)
 	}
@@ -83,21 +84,22 @@ func BenchmarkJobsBackfill100k(b *testing.B) {
 func BenchmarkJobsSteadyState(b *testing.B) {
 	for _, overlap := range []time.Duration{5 * time.Minute, 30 * time.Second} {
 		b.Run("overlap="+overlap.String(), func(b *testing.B) {
-			s := jobsStartSim(b, nbusim.Config{Release: "11.0", Jobs: 20_000, JobRate: 1, Start: jobsTestStart, Seed: 3})
-			p := s.jobsPlugin(b, "", []string{"jobs"}, func(p *NetBackup) { p.JobOverlap = config.Duration(overlap) })
+			env := startSim(b, nbusim.Config{Release: "11.0", Jobs: 20_000, JobRate: 1, Start: jobsTestStart, Seed: 3})
+			p := newTestPlugin(b, on(env), jobsPacing, collect("jobs"), logTo(testutil.Logger{Quiet: true}),
+				func(p *NetBackup) { p.JobOverlap = config.Duration(overlap) })
 			acc := &testutil.Accumulator{Discard: true}
 			require.NoError(b, p.GatherContext(context.Background(), acc)) // the backfill
 			var finishedPages, activePages, other, emitted int64
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N { // not b.Loop(): it crashes the go1.26.8 compiler here (internal compiler error in iter.Seq2)
-				s.sim.Advance(100 * time.Second)
-				s.sim.ResetRequests()
+				env.sim.Advance(100 * time.Second)
+				env.sim.ResetRequests()
 				var acc testutil.Accumulator
 				require.NoError(b, p.GatherContext(context.Background(), &acc))
 				require.Empty(b, acc.Errors)
-				emitted += int64(len(jobsMetricsNamed(&acc, jobMeasurement)))
-				for _, r := range s.sim.Requests() {
+				emitted += int64(len(metricsNamed(&acc, jobMeasurement)))
+				for _, r := range env.sim.Requests() {
 					switch {
 					case strings.Contains(r.RawQuery, "DONE%27%20and"):
 						finishedPages++

@@ -16,10 +16,9 @@ import (
 // it comes back (and the plugin says so) when the server answers again.
 func TestJobsCountRefusedIsReportedOnce(t *testing.T) {
 	for _, status := range []int{404, 406, 415} {
-		sim, ts, caPath := startSimulator(t, nbusim.Config{Jobs: 200})
-		sim.AddFault(nbusim.Fault{PathPrefix: "/admin/jobs-count-requests", Kind: "status", Status: status})
-		log := &testutil.CaptureLogger{}
-		p := newTestPlugin(t, ts, caPath, log, nil, "jobs")
+		env := startSim(t, nbusim.Config{Jobs: 200})
+		env.sim.AddFault(nbusim.Fault{PathPrefix: "/admin/jobs-count-requests", Kind: "status", Status: status})
+		p := newTestPlugin(t, on(env), collect("jobs"))
 
 		for range 2 {
 			acc := gatherOnce(t, p)
@@ -31,24 +30,16 @@ func TestJobsCountRefusedIsReportedOnce(t *testing.T) {
 				}
 			}
 		}
-		counts := 0
-		for _, r := range sim.Requests() {
-			if r.Path == "/netbackup/admin/jobs-count-requests" || r.Path == "/admin/jobs-count-requests" {
-				counts++
-			}
-		}
+		counts := len(requestsTo(env.sim, "/admin/jobs-count-requests"))
 		require.Equal(t, 2, counts, "status %d: asked every gather (one request)", status)
-		infos := 0
-		for _, m := range log.Messages() {
-			if m.Level == testutil.LevelInfo {
-				infos++
-				require.Contains(t, m.Text, "jobs-count-requests")
-			}
+		infos := logLines(env.log, testutil.LevelInfo)
+		for _, line := range infos {
+			require.Contains(t, line, "jobs-count-requests")
 		}
-		require.Equal(t, 1, infos, "status %d: said once", status)
+		require.Len(t, infos, 1, "status %d: said once", status)
 
 		// The server answers again: DONE is back, and the plugin says so.
-		sim.ClearFaults()
+		env.sim.ClearFaults()
 		acc := gatherOnce(t, p)
 		require.Empty(t, acc.Errors)
 		done := false
@@ -56,7 +47,7 @@ func TestJobsCountRefusedIsReportedOnce(t *testing.T) {
 			done = done || (m.Name() == "netbackup_jobs" && m.Tags()["state"] == "DONE")
 		}
 		require.True(t, done, "status %d: the DONE count returns", status)
-		last := log.Messages()[len(log.Messages())-1]
+		last := env.log.Messages()[len(env.log.Messages())-1]
 		require.Contains(t, last.Text, "available again")
 	}
 }

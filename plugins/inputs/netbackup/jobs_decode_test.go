@@ -2,8 +2,6 @@ package netbackup
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,8 +12,7 @@ import (
 
 func jobsReadTestdata(t *testing.T, name string) []jobAttributes {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "jobs", name))
-	require.NoError(t, err)
+	data := fixture(t, "jobs", name)
 	var doc struct {
 		Data []struct {
 			ID         string        `json:"id"`

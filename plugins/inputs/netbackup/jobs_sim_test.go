@@ -2,7 +2,6 @@ package netbackup
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,13 +22,13 @@ func jobsTestConfig(release string) nbusim.Config {
 func TestJobsFirstGatherEmitsLookback(t *testing.T) {
 	for _, release := range []string{"8.3", "10.3", "11.0"} {
 		t.Run(release, func(t *testing.T) {
-			s := jobsStartSim(t, jobsTestConfig(release))
-			p := s.jobsPlugin(t, "", []string{"jobs"}, nil)
+			env := startSim(t, jobsTestConfig(release))
+			p := newTestPlugin(t, on(env), jobsPacing, collect("jobs"))
 			acc := gatherOnce(t, p)
-			require.Empty(t, jobsCollectorErrors(acc))
+			require.Empty(t, errorsOf(acc))
 
-			now := s.sim.Now()
-			want := s.sim.FinishedJobIDs(now.Add(-time.Hour), now)
+			now := env.sim.Now()
+			want := env.sim.FinishedJobIDs(now.Add(-time.Hour), now)
 			require.Greater(t, len(want), 250, "the test needs several pages of jobs")
 			got, order := jobsEmitted(t, acc)
 			require.Len(t, order, len(got), "a job was emitted twice")
@@ -40,7 +39,7 @@ func TestJobsFirstGatherEmitsLookback(t *testing.T) {
 			byEnd := make(map[time.Time]int)
 			stamps := make(map[time.Time]int64)
 			for id, ts := range got {
-				rec, ok := s.sim.Job(id)
+				rec, ok := env.sim.Job(id)
 				require.True(t, ok)
 				require.Equal(t, rec.EndTime.Add(time.Duration(id%1_000_000)), ts)
 				byEnd[rec.EndTime]++
@@ -56,19 +55,19 @@ func TestJobsFirstGatherEmitsLookback(t *testing.T) {
 			require.Positive(t, shared, "the dataset should hold jobs ending in the same millisecond")
 
 			// Unfinished jobs, by state, and their counts.
-			active := jobsMetricsNamed(acc, jobActiveMeasurement)
+			active := metricsNamed(acc, jobActiveMeasurement)
 			require.NotEmpty(t, active)
 			perState := make(map[string]int64)
 			for _, m := range active {
 				require.NotEqual(t, jobStateDone, m.Tags["state"])
 				perState[m.Tags["state"]]++
 				id := m.Fields["job_id"].(int64)
-				rec, ok := s.sim.Job(id)
+				rec, ok := env.sim.Job(id)
 				require.True(t, ok)
 				require.Equal(t, rec.State, m.Tags["state"])
 			}
 			counts := make(map[string]int64)
-			for _, m := range jobsMetricsNamed(acc, "netbackup_jobs") {
+			for _, m := range metricsNamed(acc, "netbackup_jobs") {
 				counts[m.Tags["state"]] = m.Fields["count"].(int64)
 			}
 			for state, n := range perState {
@@ -129,18 +128,17 @@ func (r *jobsRun) crashed() {
 func TestJobsLiveProgressionExactlyOnce(t *testing.T) {
 	for _, release := range []string{"8.3", "11.0"} {
 		t.Run(release, func(t *testing.T) {
-			s := jobsStartSim(t, jobsTestConfig(release))
-			stateFile := filepath.Join(t.TempDir(), "state.json")
-			newPlugin := func() *NetBackup { return s.jobsPlugin(t, stateFile, []string{"jobs"}, nil) }
-			from := s.sim.Now().Add(-time.Hour)
+			env := startSim(t, jobsTestConfig(release))
+			newPlugin := func() *NetBackup { return newTestPlugin(t, on(env), jobsPacing, collect("jobs"), stateFile(env.state)) }
+			from := env.sim.Now().Add(-time.Hour)
 			run := newJobsRun(t)
 			p := newPlugin()
 			for i := range 20 {
 				if i > 0 {
-					s.sim.Advance(47 * time.Second)
+					env.sim.Advance(47 * time.Second)
 				}
 				acc := gatherOnce(t, p)
-				require.Empty(t, jobsCollectorErrors(acc))
+				require.Empty(t, errorsOf(acc))
 				run.record(jobsEmitted(t, acc))
 				require.NoError(t, p.CommitState())
 				run.committed()
@@ -149,7 +147,7 @@ func TestJobsLiveProgressionExactlyOnce(t *testing.T) {
 				}
 			}
 			require.Zero(t, run.reemitted)
-			require.Equal(t, s.sim.FinishedJobIDs(from, s.sim.Now()), jobsSortedIDs(run.stamps))
+			require.Equal(t, env.sim.FinishedJobIDs(from, env.sim.Now()), jobsSortedIDs(run.stamps))
 		})
 	}
 }
@@ -157,30 +155,29 @@ func TestJobsLiveProgressionExactlyOnce(t *testing.T) {
 func TestJobsFaultsAndRestartsExactlyOnce(t *testing.T) {
 	for _, release := range []string{"8.3", "10.3"} {
 		t.Run(release, func(t *testing.T) {
-			s := jobsStartSim(t, jobsTestConfig(release))
+			env := startSim(t, jobsTestConfig(release))
 			for _, f := range []nbusim.Fault{
 				{PathPrefix: "/admin/jobs", Kind: nbusim.FaultStatus, Status: 503, RetryAfter: "1", Probability: 0.06},
 				{PathPrefix: "/admin/jobs", Kind: nbusim.FaultReset, Probability: 0.06},
 				{PathPrefix: "/admin/jobs", Kind: nbusim.FaultTruncate, Probability: 0.06},
 				{PathPrefix: "/admin/jobs", Kind: nbusim.FaultExpiredCursor, Probability: 0.2},
 			} {
-				s.sim.AddFault(f)
+				env.sim.AddFault(f)
 			}
-			stateFile := filepath.Join(t.TempDir(), "state.json")
 			newPlugin := func() *NetBackup {
 				// One retry only, so that pages do fail after their retries.
-				return s.jobsPlugin(t, stateFile, []string{"jobs"}, func(p *NetBackup) { p.RetryCount = 1 })
+				return newTestPlugin(t, on(env), jobsPacing, collect("jobs"), stateFile(env.state), func(p *NetBackup) { p.RetryCount = 1 })
 			}
-			from := s.sim.Now().Add(-time.Hour)
+			from := env.sim.Now().Add(-time.Hour)
 			run := newJobsRun(t)
 			p := newPlugin()
 			failed, crashes := 0, 0
 			for i := range 40 {
 				if i > 0 {
-					s.sim.Advance(53 * time.Second)
+					env.sim.Advance(53 * time.Second)
 				}
 				acc := gatherOnce(t, p)
-				failed += len(jobsCollectorErrors(acc))
+				failed += len(errorsOf(acc))
 				run.record(jobsEmitted(t, acc))
 				switch {
 				case i%13 == 12: // crash: the gather's metrics were out, the state not
@@ -197,19 +194,19 @@ func TestJobsFaultsAndRestartsExactlyOnce(t *testing.T) {
 				}
 			}
 			require.Positive(t, failed, "the faults should have failed some pages")
-			fired := s.sim.FaultsFired()
+			fired := env.sim.FaultsFired()
 			require.Positive(t, fired[nbusim.FaultReset]+fired[nbusim.FaultTruncate]+fired[nbusim.FaultStatus])
 
 			// Without faults the walk catches up.
-			s.sim.ClearFaults()
+			env.sim.ClearFaults()
 			for range 3 {
 				acc := gatherOnce(t, p)
-				require.Empty(t, jobsCollectorErrors(acc))
+				require.Empty(t, errorsOf(acc))
 				run.record(jobsEmitted(t, acc))
 				require.NoError(t, p.CommitState())
 				run.committed()
 			}
-			want := s.sim.FinishedJobIDs(from, s.sim.Now())
+			want := env.sim.FinishedJobIDs(from, env.sim.Now())
 			require.Equal(t, want, jobsSortedIDs(run.stamps), "every finished job, none missing, none extra")
 			require.Equal(t, len(want), run.points-run.reemitted)
 			t.Logf("%s: %d jobs, %d points, %d re-emitted after %d crashes, %d gather errors, faults %v",
@@ -219,9 +216,8 @@ func TestJobsFaultsAndRestartsExactlyOnce(t *testing.T) {
 }
 
 func TestJobsBacklogWorkedOffAcrossGathers(t *testing.T) {
-	s := jobsStartSim(t, jobsTestConfig("11.0"))
-	stateFile := filepath.Join(t.TempDir(), "state.json")
-	p := s.jobsPlugin(t, stateFile, []string{"jobs"}, func(p *NetBackup) {
+	env := startSim(t, jobsTestConfig("11.0"))
+	p := newTestPlugin(t, on(env), jobsPacing, collect("jobs"), stateFile(env.state), func(p *NetBackup) {
 		p.MaxJobsPerGather = 100
 		p.JobLookback = config.Duration(3 * time.Hour)
 	})
@@ -229,19 +225,19 @@ func TestJobsBacklogWorkedOffAcrossGathers(t *testing.T) {
 	run := newJobsRun(t)
 	gathers := 0
 	for ; gathers < 40; gathers++ {
-		s.sim.Advance(10 * time.Second)
+		env.sim.Advance(10 * time.Second)
 		if gathers == 0 {
-			from = s.sim.Now().Add(-3 * time.Hour)
+			from = env.sim.Now().Add(-3 * time.Hour)
 		}
 		acc := gatherOnce(t, p)
-		require.Empty(t, jobsCollectorErrors(acc))
+		require.Empty(t, errorsOf(acc))
 		got, order := jobsEmitted(t, acc)
 		require.LessOrEqual(t, len(order), 100)
 		run.record(got, order)
 		require.NoError(t, p.CommitState())
 		run.committed()
 		if gathers%4 == 3 {
-			p = s.jobsPlugin(t, stateFile, []string{"jobs"}, func(p *NetBackup) { p.MaxJobsPerGather = 100 })
+			p = newTestPlugin(t, on(env), jobsPacing, collect("jobs"), stateFile(env.state), func(p *NetBackup) { p.MaxJobsPerGather = 100 })
 		}
 		if len(order) < 100 {
 			break
@@ -252,34 +248,33 @@ func TestJobsBacklogWorkedOffAcrossGathers(t *testing.T) {
 	// where it stood) come with the next walk.
 	for range 3 {
 		acc := gatherOnce(t, p)
-		require.Empty(t, jobsCollectorErrors(acc))
+		require.Empty(t, errorsOf(acc))
 		run.record(jobsEmitted(t, acc))
 	}
-	want := s.sim.FinishedJobIDs(from, s.sim.Now())
+	want := env.sim.FinishedJobIDs(from, env.sim.Now())
 	require.Greater(t, len(want), 800)
 	require.Equal(t, want, jobsSortedIDs(run.stamps))
 	require.Zero(t, run.reemitted)
 }
 
 func TestJobsCorruptStateStartsOver(t *testing.T) {
-	s := jobsStartSim(t, jobsTestConfig("11.0"))
-	stateFile := filepath.Join(t.TempDir(), "state.json")
-	require.NoError(t, os.WriteFile(stateFile,
-		[]byte(`{"version":1,"servers":{"`+s.server.URL+`/netbackup":{"jobs":{"version":1,"cursor":"bogus"}}}}`), 0o600))
-	p := s.jobsPlugin(t, stateFile, []string{"jobs"}, nil)
+	env := startSim(t, jobsTestConfig("11.0"))
+	require.NoError(t, os.WriteFile(env.state,
+		[]byte(`{"version":1,"servers":{"`+env.server.URL+`/netbackup":{"jobs":{"version":1,"cursor":"bogus"}}}}`), 0o600))
+	p := newTestPlugin(t, on(env), jobsPacing, collect("jobs"), stateFile(env.state))
 	acc := gatherOnce(t, p)
-	errs := jobsCollectorErrors(acc)
+	errs := errorsOf(acc)
 	require.Len(t, errs, 1)
 	require.ErrorContains(t, errs[0], "ignoring saved state")
-	now := s.sim.Now()
+	now := env.sim.Now()
 	got, _ := jobsEmitted(t, acc)
-	require.Equal(t, s.sim.FinishedJobIDs(now.Add(-time.Hour), now), jobsSortedIDs(got))
+	require.Equal(t, env.sim.FinishedJobIDs(now.Add(-time.Hour), now), jobsSortedIDs(got))
 	require.NoError(t, p.CommitState())
 
 	// The state written replaces the corrupt one and is read back.
-	p = s.jobsPlugin(t, stateFile, []string{"jobs"}, nil)
+	p = newTestPlugin(t, on(env), jobsPacing, collect("jobs"), stateFile(env.state))
 	acc = gatherOnce(t, p)
-	require.Empty(t, jobsCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	got, _ = jobsEmitted(t, acc)
 	require.Empty(t, got)
 }

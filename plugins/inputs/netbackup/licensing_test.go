@@ -14,20 +14,20 @@ import (
 func TestLicensingMatchesSimulator(t *testing.T) {
 	for _, detail := range []bool{false, true} {
 		t.Run(map[bool]string{false: "total only", true: "with client detail"}[detail], func(t *testing.T) {
-			_, ts, ca := startSimulator(t, nbusim.Config{})
-			items := healthRawItems[licenseCapacityAttributes](t, ts, "/licensing/capacity")
+			env := startSim(t, nbusim.Config{})
+			items := healthRawItems[licenseCapacityAttributes](t, env, "/licensing/capacity")
 			require.Len(t, items, 1)
 			want := items[0].Attributes
 
-			p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.LicenseClientDetail = detail }, "licensing")
+			p := newTestPlugin(t, on(env), collect("licensing"), func(p *NetBackup) { p.LicenseClientDetail = detail })
 			acc := gatherOnce(t, p)
-			require.Empty(t, healthCollectorErrors(acc))
-			total := healthPoints(acc, "netbackup_license")
+			require.Empty(t, errorsOf(acc))
+			total := metricsNamed(acc, "netbackup_license")
 			require.Len(t, total, 1)
 			require.Equal(t, map[string]string{"source": "127.0.0.1", "primary_server": items[0].ID}, total[0].Tags)
 			require.Equal(t, int64(math.Round(want.MasterConsumptionMB.V*1024*1024)), total[0].Fields["consumed_bytes"])
 
-			clients := healthPoints(acc, "netbackup_license_client")
+			clients := metricsNamed(acc, "netbackup_license_client")
 			if !detail {
 				require.Empty(t, clients)
 				return
@@ -45,34 +45,26 @@ func TestLicensingMatchesSimulator(t *testing.T) {
 func TestLicensingFixture(t *testing.T) {
 	fx := newHealthFixture("13.0", time.Now())
 	fx.handle("/licensing/capacity", healthServeFile(t, "licensing_capacity.json"))
-	ts, ca := serveTLS(t, fx)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.LicenseClientDetail = true }, "licensing")
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("licensing"), func(p *NetBackup) { p.LicenseClientDetail = true })
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	requireHealthPoints(t, []*testutil.Metric{
 		{Measurement: "netbackup_license", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-primary.example.com"},
 			Fields: map[string]interface{}{"consumed_bytes": int64(1536.5 * 1024 * 1024)}},
 		{Measurement: "netbackup_license", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-dr.example.com"},
 			Fields: map[string]interface{}{"consumed_bytes": int64(0)}},
-	}, healthPoints(acc, "netbackup_license"))
+	}, metricsNamed(acc, "netbackup_license"))
 	requireHealthPoints(t, []*testutil.Metric{
 		{Measurement: "netbackup_license_client", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-primary.example.com", "client": "db01"},
 			Fields: map[string]interface{}{"consumed_bytes": int64(1024.25 * 1024 * 1024)}},
 		{Measurement: "netbackup_license_client", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-primary.example.com", "client": "web01"},
 			Fields: map[string]interface{}{"consumed_bytes": int64(512.25 * 1024 * 1024)}},
-	}, healthPoints(acc, "netbackup_license_client"))
+	}, metricsNamed(acc, "netbackup_license_client"))
 }
 
 func TestLicensingEndpointMissing(t *testing.T) {
-	fx := newHealthFixture("10.0", time.Now())
-	ts, ca := serveTLS(t, fx)
-	log := &testutil.CaptureLogger{}
-	p := newTestPlugin(t, ts, ca, log, nil, "licensing")
-	for range 2 {
-		acc := gatherOnce(t, p)
-		require.Empty(t, healthCollectorErrors(acc))
-		require.Empty(t, healthPoints(acc, "netbackup_license"))
-	}
-	require.Len(t, healthInfoLines(log), 1)
-	require.Contains(t, healthInfoLines(log)[0], "/licensing/capacity")
+	lines := gatherWithoutEndpoints(t, "10.0", "licensing", "netbackup_license")
+	require.Len(t, lines, 1)
+	require.Contains(t, lines[0], "/licensing/capacity")
 }

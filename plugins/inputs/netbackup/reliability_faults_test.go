@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/influxdata/telegraf"
 	"github.com/influxdata/telegraf/config"
 	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/require"
@@ -28,7 +29,6 @@ import (
 // check that the next gather is clean again.
 
 const (
-	relUnitsPath      = "/storage/storage-units"
 	relWrongPassword  = "relwrong-Pz3mX8kLq2"
 	relWrongAPIKey    = "relkey-WRONG-Jd8s7Fq2Vb"
 	relMaxBodyOption  = 64 << 10
@@ -41,16 +41,15 @@ var relStorageSet = []string{"netbackup_disk_pool", "netbackup_storage_unit", "n
 
 // relRun is one row's gathers, kept for the secret hygiene test.
 type relRun struct {
-	env  *relEnv
+	env  *testEnv
 	accs []*testutil.Accumulator
-	// extra holds further secrets a row used (a wrong password), and
-	// extraEnvs further servers whose logs, state or requests to search.
+	// extra holds further secrets a row used (a wrong password).
 	extra []string
 }
 
 // gather runs one gather of p and records it.
 func (r *relRun) gather(t testing.TB, p *NetBackup) *testutil.Accumulator {
-	acc := relGather(t, p)
+	acc := gatherAndCommit(t, p)
 	r.accs = append(r.accs, acc)
 	return acc
 }
@@ -59,11 +58,11 @@ type relFaultRow struct {
 	name    string
 	sim     func(*nbusim.Config)
 	faults  []nbusim.Fault
-	front   relFront
-	collect []string                                      // default: storage
-	tune    func(t testing.TB, env *relEnv, p *NetBackup) // options, servers, CA
-	up      int                                           // netbackup_api up of the server; -1: the row's check looks
-	errs    []string                                      // each must appear in the errors; nil: no error at all
+	front   frontHandler
+	collect []string                                       // default: storage
+	tune    func(t testing.TB, env *testEnv, p *NetBackup) // options, servers, CA
+	up      int                                            // netbackup_api up of the server; -1: the row's check looks
+	errs    []string                                       // each must appear in the errors; nil: no error at all
 	present []string
 	absent  []string
 	retries int // netbackup_api retries of the first gather; -1: not checked
@@ -73,7 +72,7 @@ type relFaultRow struct {
 }
 
 func relStatusFault(status int, retryAfter string) []nbusim.Fault {
-	return []nbusim.Fault{{PathPrefix: relUnitsPath, Kind: nbusim.FaultStatus, Status: status, RetryAfter: retryAfter}}
+	return []nbusim.Fault{{PathPrefix: storageUnitsPath, Kind: nbusim.FaultStatus, Status: status, RetryAfter: retryAfter}}
 }
 
 // relFaultRows is the matrix; the secret hygiene test runs it again.
@@ -82,7 +81,7 @@ func relFaultRows() []relFaultRow {
 	return []relFaultRow{
 		{
 			name:    "429 with Retry-After seconds, twice, then served",
-			faults:  []nbusim.Fault{{PathPrefix: relUnitsPath, Kind: nbusim.FaultStatus, Status: 429, RetryAfter: "1", Count: 2}},
+			faults:  []nbusim.Fault{{PathPrefix: storageUnitsPath, Kind: nbusim.FaultStatus, Status: 429, RetryAfter: "1", Count: 2}},
 			up:      1,
 			present: relStorageSet,
 			retries: 2,
@@ -140,7 +139,7 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:    "503 once, then served",
-			faults:  []nbusim.Fault{{PathPrefix: relUnitsPath, Kind: nbusim.FaultStatus, Status: 503, Count: 1}},
+			faults:  []nbusim.Fault{{PathPrefix: storageUnitsPath, Kind: nbusim.FaultStatus, Status: 503, Count: 1}},
 			up:      1,
 			present: relStorageSet,
 			retries: 1,
@@ -158,7 +157,7 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:    "connection reset, persistent",
-			faults:  []nbusim.Fault{{PathPrefix: relUnitsPath, Kind: nbusim.FaultReset}},
+			faults:  []nbusim.Fault{{PathPrefix: storageUnitsPath, Kind: nbusim.FaultReset}},
 			up:      1,
 			errs:    []string{"GET /storage/storage-units failed after 4 attempt(s)"},
 			present: storageWithoutUnits,
@@ -168,7 +167,7 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:    "connection reset once, then served",
-			faults:  []nbusim.Fault{{PathPrefix: relUnitsPath, Kind: nbusim.FaultReset, Count: 1}},
+			faults:  []nbusim.Fault{{PathPrefix: storageUnitsPath, Kind: nbusim.FaultReset, Count: 1}},
 			up:      1,
 			present: relStorageSet,
 			// Go's transport replays a GET whose reused connection died
@@ -178,8 +177,8 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:   "server accepts and never answers",
-			faults: []nbusim.Fault{{PathPrefix: relUnitsPath, Kind: nbusim.FaultHang, Delay: relHangDelay}},
-			tune:   func(_ testing.TB, _ *relEnv, p *NetBackup) { p.RetryCount = 1 },
+			faults: []nbusim.Fault{{PathPrefix: storageUnitsPath, Kind: nbusim.FaultHang, Delay: relHangDelay}},
+			tune:   func(_ testing.TB, _ *testEnv, p *NetBackup) { p.RetryCount = 1 },
 			up:     1,
 			// The timeout option bounds each attempt; another attempt
 			// follows, and the error says it was the timeout.
@@ -199,8 +198,8 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:  "one byte per second",
-			front: relOnPath(relUnitsPath, relOneBytePerSecond),
-			tune:  func(_ testing.TB, _ *relEnv, p *NetBackup) { p.RetryCount = 1 },
+			front: relOnPath(storageUnitsPath, relOneBytePerSecond),
+			tune:  func(_ testing.TB, _ *testEnv, p *NetBackup) { p.RetryCount = 1 },
 			up:    1,
 			// The timeout option bounds each attempt; another attempt
 			// follows, and the error says it was the timeout.
@@ -212,7 +211,7 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:    "body cut off mid-JSON, persistent",
-			faults:  []nbusim.Fault{{PathPrefix: relUnitsPath, Kind: nbusim.FaultTruncate}},
+			faults:  []nbusim.Fault{{PathPrefix: storageUnitsPath, Kind: nbusim.FaultTruncate}},
 			up:      1,
 			errs:    []string{"GET /storage/storage-units failed after 4 attempt(s)", "unexpected EOF"},
 			present: storageWithoutUnits,
@@ -222,7 +221,7 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:    "invalid JSON with status 200",
-			faults:  []nbusim.Fault{{PathPrefix: relUnitsPath, Kind: nbusim.FaultInvalidJSON}},
+			faults:  []nbusim.Fault{{PathPrefix: storageUnitsPath, Kind: nbusim.FaultInvalidJSON}},
 			up:      1,
 			errs:    []string{"invalid JSON from GET /storage/storage-units", "the body starts with", "Proxy Error"},
 			present: storageWithoutUnits,
@@ -232,7 +231,7 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:    "HTML error page with status 200",
-			front:   relOnPath(relUnitsPath, relHTMLPage),
+			front:   relOnPath(storageUnitsPath, relHTMLPage),
 			up:      1,
 			errs:    []string{"invalid JSON from GET /storage/storage-units", "<html><head><title>502 Proxy Error"},
 			present: storageWithoutUnits,
@@ -243,7 +242,7 @@ func relFaultRows() []relFaultRow {
 		{
 			name:    "401 on login: wrong password",
 			sim:     relLoginSim,
-			tune:    func(_ testing.TB, _ *relEnv, p *NetBackup) { p.Password = config.NewSecret([]byte(relWrongPassword)) },
+			tune:    func(_ testing.TB, _ *testEnv, p *NetBackup) { p.Password = config.NewSecret([]byte(relWrongPassword)) },
 			up:      1,
 			errs:    []string{`login failed for user "reluser"`, "POST /login: 401 Unauthorized", "The user name, password or API Key is wrong"},
 			absent:  relStorageSet,
@@ -254,7 +253,7 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:    "401 on a request: wrong API key",
-			tune:    func(_ testing.TB, _ *relEnv, p *NetBackup) { p.APIKey = config.NewSecret([]byte(relWrongAPIKey)) },
+			tune:    func(_ testing.TB, _ *testEnv, p *NetBackup) { p.APIKey = config.NewSecret([]byte(relWrongAPIKey)) },
 			up:      1,
 			errs:    []string{"GET /storage/storage-units: 401 Unauthorized", "check api_key"},
 			absent:  relStorageSet,
@@ -313,7 +312,7 @@ func relFaultRows() []relFaultRow {
 		{
 			name:    "406: api_version set above the server's",
 			sim:     func(c *nbusim.Config) { c.Release = "10.3" },
-			tune:    func(_ testing.TB, _ *relEnv, p *NetBackup) { p.APIVersion = "13.0" },
+			tune:    func(_ testing.TB, _ *testEnv, p *NetBackup) { p.APIVersion = "13.0" },
 			up:      0,
 			errs:    []string{"GET /ping: 406 Not Acceptable", "set api_version to an older version"},
 			absent:  relStorageSet,
@@ -390,8 +389,8 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name:    "response larger than max_response_bytes: an endless body",
-			front:   relOnPath(relUnitsPath, relEndlessBody),
-			tune:    func(_ testing.TB, _ *relEnv, p *NetBackup) { p.MaxResponseBytes = config.Size(relMaxBodyOption) },
+			front:   relOnPath(storageUnitsPath, relEndlessBody),
+			tune:    func(_ testing.TB, _ *testEnv, p *NetBackup) { p.MaxResponseBytes = config.Size(relMaxBodyOption) },
 			up:      1,
 			errs:    []string{"GET /storage/storage-units: the response is larger than max_response_bytes (65536 bytes)", "raise the option max_response_bytes"},
 			present: storageWithoutUnits,
@@ -401,10 +400,10 @@ func relFaultRows() []relFaultRow {
 		},
 		{
 			name: "wrong CA",
-			tune: func(t testing.TB, _ *relEnv, p *NetBackup) {
+			tune: func(t testing.TB, _ *testEnv, p *NetBackup) {
 				other, _, err := nbusim.GenerateCertificate([]string{"127.0.0.1"}, time.Now().Add(time.Hour))
 				require.NoError(t, err)
-				p.TLSCA = relPEMFile(t, other)
+				p.TLSCA = pemFile(t, other)
 			},
 			up:      0,
 			errs:    []string{"GET /ping: TLS connection refused", "check the server certificate, tls_ca", "certificate signed by unknown authority"},
@@ -461,6 +460,16 @@ func TestReliabilityFaultMatrix(t *testing.T) {
 	}
 }
 
+// relPacing keeps the product's retry count (the rows count retries) with
+// waits of milliseconds, a 500 ms attempt timeout and a 5 s gather
+// deadline, so that rows whose server never answers end quickly.
+func relPacing(p *NetBackup) {
+	p.RetryCount = defaultRetryCount
+	p.RetryMaxWaitTime = config.Duration(20 * time.Millisecond)
+	p.Timeout = config.Duration(500 * time.Millisecond)
+	p.GatherTimeout = config.Duration(5 * time.Second)
+}
+
 // relRunRow runs one row: a gather under the fault with its assertions,
 // then, for simulator faults, a clean gather once the faults are cleared.
 func relRunRow(t testing.TB, row relFaultRow) *relRun {
@@ -468,27 +477,31 @@ func relRunRow(t testing.TB, row relFaultRow) *relRun {
 	if row.sim != nil {
 		row.sim(&cfg)
 	}
-	env := relStartSim(t, cfg, row.front)
+	var fronts []frontHandler
+	if row.front != nil {
+		fronts = append(fronts, row.front)
+	}
+	env := startSim(t, cfg, fronts...)
 	for _, f := range row.faults {
 		env.sim.AddFault(f)
 	}
-	collect := row.collect
-	if collect == nil {
-		collect = []string{"storage"}
+	collectors := row.collect
+	if collectors == nil {
+		collectors = []string{"storage"}
 	}
 	run := &relRun{env: env, extra: row.secrets}
-	p := relNewPlugin(env, collect, nil)
-	if row.tune != nil {
-		row.tune(t, env, p)
-	}
-	require.NoError(t, p.Init())
+	p := newTestPlugin(t, on(env), relPacing, collect(collectors...), stateFile(env.state), func(p *NetBackup) {
+		if row.tune != nil {
+			row.tune(t, env, p)
+		}
+	})
 
 	acc := run.gather(t, p)
-	text := relErrorText(acc)
+	text := errorText(acc)
 	if row.errs == nil {
 		require.Empty(t, text, "no error expected")
 	}
-	errs := relErrors(acc)
+	errs := errorsOf(acc)
 	for _, want := range row.errs {
 		require.NotEmpty(t, errs)
 		found := slices.ContainsFunc(errs, func(err error) bool { return strings.Contains(err.Error(), want) })
@@ -508,10 +521,10 @@ func relRunRow(t testing.TB, row relFaultRow) *relRun {
 		}
 	}
 	for _, name := range row.present {
-		require.Positive(t, relCount(acc, name), "%s missing", name)
+		require.Positive(t, len(metricsNamed(acc, name)), "%s missing", name)
 	}
 	for _, name := range row.absent {
-		require.Zero(t, relCount(acc, name), "%s present", name)
+		require.Zero(t, len(metricsNamed(acc, name)), "%s present", name)
 	}
 	if row.check != nil {
 		row.check(t, run, p, acc)
@@ -521,7 +534,7 @@ func relRunRow(t testing.TB, row relFaultRow) *relRun {
 		// The fault is gone: the next gather is clean.
 		env.sim.ClearFaults()
 		acc := run.gather(t, p)
-		require.Empty(t, relErrorText(acc), "after the fault cleared")
+		require.Empty(t, errorText(acc), "after the fault cleared")
 		require.Equal(t, int64(1), relField(t, relAPIPoints(acc)["127.0.0.1"], "up"))
 	}
 	// Every row ran at debug level: no secret anywhere.
@@ -531,8 +544,9 @@ func relRunRow(t testing.TB, row relFaultRow) *relRun {
 
 // Simulator configurations.
 
+// relLoginSim makes the simulator want a user name and password.
 func relLoginSim(c *nbusim.Config) {
-	c.Username, c.Password = relUser, relPassword
+	c.Username, c.Password = testUser, testPassword
 	c.TokenValidity = time.Hour
 }
 
@@ -545,8 +559,8 @@ func relJobsSim(c *nbusim.Config) {
 
 // relOnPath answers requests for one path with misbehave, and the rest with
 // the simulator.
-func relOnPath(path string, misbehave http.HandlerFunc) relFront {
-	return func(_ *relEnv, sim http.Handler) http.Handler {
+func relOnPath(path string, misbehave http.HandlerFunc) frontHandler {
+	return func(_ *testEnv, sim http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/netbackup"+path {
 				misbehave(w, r)
@@ -606,7 +620,7 @@ func relEndlessBody(w http.ResponseWriter, r *http.Request) {
 
 // relStripVersionHeader hides X-NetBackup-API-Version on /ping, as servers
 // before it existed do, so that the client must probe.
-func relStripVersionHeader(_ *relEnv, sim http.Handler) http.Handler {
+func relStripVersionHeader(_ *testEnv, sim http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sim.ServeHTTP(&relHeaderStripper{ResponseWriter: w, name: "X-NetBackup-API-Version"}, r)
 	})
@@ -635,18 +649,18 @@ func (s *relHeaderStripper) Flush() {
 
 // relRedirectToOtherHost sends storage units to a second simulator on
 // another port, which records the Authorization headers it receives.
-func relRedirectToOtherHost(env *relEnv, sim http.Handler) http.Handler {
-	other := relStartSim(env.t, nbusim.Config{StorageUnits: 5}, nil)
+func relRedirectToOtherHost(env *testEnv, sim http.Handler) http.Handler {
+	other := startSim(env.t, nbusim.Config{StorageUnits: 5})
 	env.t.Cleanup(func() {
 		require.NotZero(env.t, other.sim.RequestCount(), "the redirect was not followed")
 		require.Empty(env.t, other.auth.seen(), "the credential followed the redirect to another host")
 	})
-	return relRedirect(relUnitsPath, other.server.URL, sim)
+	return relRedirect(storageUnitsPath, other.server.URL, sim)
 }
 
 // relRedirectToPlainHTTP sends storage units to a plain-http server, which
 // must never be asked.
-func relRedirectToPlainHTTP(env *relEnv, sim http.Handler) http.Handler {
+func relRedirectToPlainHTTP(env *testEnv, sim http.Handler) http.Handler {
 	var asked atomic.Int64
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		asked.Add(1)
@@ -656,7 +670,7 @@ func relRedirectToPlainHTTP(env *relEnv, sim http.Handler) http.Handler {
 		plain.Close()
 		require.Zero(env.t, asked.Load(), "the client followed a redirect to plain http")
 	})
-	return relRedirect(relUnitsPath, plain.URL, sim)
+	return relRedirect(storageUnitsPath, plain.URL, sim)
 }
 
 func relRedirect(path, target string, sim http.Handler) http.Handler {
@@ -671,19 +685,19 @@ func relRedirect(path, target string, sim http.Handler) http.Handler {
 
 // relServeWithCertificate moves the plugin to a server with its own
 // certificate (trusted as the CA) and TLS configuration.
-func relServeWithCertificate(hosts []string, notAfter time.Time, tlsTune func(*tls.Config)) func(testing.TB, *relEnv, *NetBackup) {
-	return func(t testing.TB, env *relEnv, p *NetBackup) {
+func relServeWithCertificate(hosts []string, notAfter time.Time, tlsTune func(*tls.Config)) func(testing.TB, *testEnv, *NetBackup) {
+	return func(t testing.TB, env *testEnv, p *NetBackup) {
 		certPEM, keyPEM, err := nbusim.GenerateCertificate(hosts, notAfter)
 		require.NoError(t, err)
 		srv := relTLSServer(t, env.auth.wrap(env.sim), certPEM, keyPEM, tlsTune)
 		p.Servers = []string{srv.URL}
-		p.TLSCA = relPEMFile(t, certPEM)
+		p.TLSCA = pemFile(t, certPEM)
 	}
 }
 
 // Checks.
 
-func relRequireLog(t testing.TB, env *relEnv, want string) {
+func relRequireLog(t testing.TB, env *testEnv, want string) {
 	t.Helper()
 	for _, m := range env.log.Messages() {
 		if strings.Contains(m.Text, want) {
@@ -713,13 +727,13 @@ func relRequireJobsOnce(t testing.TB, want []int64, accs ...*testutil.Accumulato
 // relCheckCursorCatchUp: the persistent expired cursor stops the walk after
 // its first page; once cleared, the next gather continues where it stood.
 func relCheckCursorCatchUp(t testing.TB, run *relRun, p *NetBackup, acc *testutil.Accumulator) {
-	emitted := relCount(acc, jobMeasurement)
+	emitted := len(metricsNamed(acc, jobMeasurement))
 	// Each of the walk's tries reads its first page (no cursor yet) and
 	// continues after the last job handled: those jobs stay emitted.
 	require.Equal(t, (walkRestarts+1)*walkPageLimit, emitted)
 	run.env.sim.ClearFaults()
 	next := run.gather(t, p)
-	require.Empty(t, relErrorText(next))
+	require.Empty(t, errorText(next))
 	now := run.env.sim.Now()
 	relRequireJobsOnce(t, run.env.sim.FinishedJobIDs(now.Add(-time.Hour), now), acc, next)
 }
@@ -727,20 +741,13 @@ func relCheckCursorCatchUp(t testing.TB, run *relRun, p *NetBackup, acc *testuti
 // relCheckTokenExpiry: the simulator's clock passes the JWT's validity; the
 // next gather's first request gets 401, logs in once more and carries on.
 func relCheckTokenExpiry(t testing.TB, run *relRun, p *NetBackup, _ *testutil.Accumulator) {
-	logins := func() (n int) {
-		for _, r := range run.env.sim.Requests() {
-			if r.Path == "/netbackup/login" {
-				n++
-			}
-		}
-		return n
-	}
+	logins := func() int { return len(requestsTo(run.env.sim, "/login")) }
 	require.Equal(t, 1, logins())
 	run.env.sim.Advance(2 * time.Hour)
 	acc := run.gather(t, p)
-	require.Empty(t, relErrorText(acc))
+	require.Empty(t, errorText(acc))
 	for _, name := range relStorageSet {
-		require.Positive(t, relCount(acc, name))
+		require.Positive(t, len(metricsNamed(acc, name)))
 	}
 	require.Equal(t, 2, logins(), "exactly one new login")
 	unauthorized := 0
@@ -756,7 +763,7 @@ func relCheckTokenExpiry(t testing.TB, run *relRun, p *NetBackup, _ *testutil.Ac
 // relThreeServers: the simulator on 127.0.0.1 and a second one on
 // 127.0.0.2 report; 127.0.0.3 accepts connections and never answers. All
 // three use one certificate for the three addresses.
-func relThreeServers(t testing.TB, env *relEnv, p *NetBackup) {
+func relThreeServers(t testing.TB, env *testEnv, p *NetBackup) {
 	certPEM, keyPEM, err := nbusim.GenerateCertificate([]string{"127.0.0.1", "127.0.0.2", "127.0.0.3"}, time.Now().Add(time.Hour))
 	require.NoError(t, err)
 	first := relTLSServer(t, env.auth.wrap(env.sim), certPEM, keyPEM, nil)
@@ -775,7 +782,7 @@ func relThreeServers(t testing.TB, env *relEnv, p *NetBackup) {
 
 	hole := relBlackHole(t, "127.0.0.3")
 	p.Servers = []string{first.URL, srv2.URL, "https://" + hole}
-	p.TLSCA = relPEMFile(t, certPEM)
+	p.TLSCA = pemFile(t, certPEM)
 	p.GatherTimeout = config.Duration(2 * time.Second)
 }
 
@@ -794,15 +801,12 @@ func relCheckThreeServers(t testing.TB, run *relRun, _ *NetBackup, acc *testutil
 	}
 	for name, n := range want {
 		perHost := make(map[string]int)
-		for _, m := range acc.GetTelegrafMetrics() {
-			if m.Name() == name {
-				src, _ := m.GetTag("source")
-				perHost[src]++
-			}
+		for _, m := range metricsNamed(acc, name) {
+			perHost[m.Tags["source"]]++
 		}
 		require.Equal(t, map[string]int{"127.0.0.1": n, "127.0.0.2": n}, perHost, name)
 	}
-	require.Len(t, relErrors(acc), 1, "only the server that is down reports an error")
+	require.Len(t, errorsOf(acc), 1, "only the server that is down reports an error")
 }
 
 // relBlackHole accepts TCP connections on host and never sends a byte; it
@@ -834,4 +838,58 @@ func relBlackHole(t testing.TB, host string) string {
 		}
 	})
 	return l.Addr().String()
+}
+
+// relAPIPoints is netbackup_api per source.
+func relAPIPoints(acc *testutil.Accumulator) map[string]telegraf.Metric {
+	out := make(map[string]telegraf.Metric)
+	for _, m := range acc.GetTelegrafMetrics() {
+		if m.Name() == "netbackup_api" {
+			src, _ := m.GetTag("source")
+			out[src] = m
+		}
+	}
+	return out
+}
+
+func relField(t testing.TB, m telegraf.Metric, name string) int64 {
+	t.Helper()
+	v, ok := m.GetField(name)
+	require.True(t, ok, "field %s missing in %s", name, m.Name())
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int:
+		return int64(x)
+	case uint64:
+		return int64(x)
+	}
+	t.Fatalf("field %s is %T", name, v)
+	return 0
+}
+
+// relTLSServer serves handler over TLS with the given certificate and TLS
+// configuration (nil: TLS 1.2+) on 127.0.0.1.
+func relTLSServer(t testing.TB, handler http.Handler, certPEM, keyPEM []byte, tune func(*tls.Config)) *httptest.Server {
+	t.Helper()
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	require.NoError(t, err)
+	srv := httptest.NewUnstartedServer(handler)
+	srv.TLS = nbusim.ServerTLSConfig(cert)
+	// The refused handshakes of the TLS rows are on purpose: no log lines.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if tune != nil {
+		tune(srv.TLS)
+	}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// relListen listens on a loopback address, port chosen by the system.
+func relListen(t testing.TB, host string) net.Listener {
+	t.Helper()
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	require.NoError(t, err, "listening on %s (a loopback address)", host)
+	return l
 }

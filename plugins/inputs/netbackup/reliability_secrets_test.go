@@ -27,7 +27,7 @@ import (
 // credentials and every Authorization value the servers received (the API
 // key, the JWTs).
 func relSecretsOf(run *relRun) []string {
-	secrets := []string{relAPIKey, relPassword}
+	secrets := []string{testAPIKey, testPassword}
 	secrets = append(secrets, run.extra...)
 	secrets = append(secrets, run.env.auth.seen()...)
 	return secrets
@@ -39,7 +39,7 @@ func relLeaks(run *relRun, secrets []string) []string {
 	var texts []struct{ where, text string }
 	add := func(where, text string) { texts = append(texts, struct{ where, text string }{where, text}) }
 	for i, acc := range run.accs {
-		for _, err := range relErrors(acc) {
+		for _, err := range errorsOf(acc) {
 			add(fmt.Sprintf("gather %d error", i), err.Error())
 		}
 		for _, m := range acc.GetTelegrafMetrics() {
@@ -75,23 +75,23 @@ func relRequireNoSecrets(t testing.TB, run *relRun) {
 
 // The search finds a secret wherever it is: a check of the check.
 func TestReliabilitySecretSearchFindsLeaks(t *testing.T) {
-	env := relStartSim(t, nbusim.Config{StorageUnits: 2}, nil)
+	env := startSim(t, nbusim.Config{StorageUnits: 2})
 	run := &relRun{env: env}
-	p := relPlugin(t, env, []string{"storage"}, nil)
+	p := newTestPlugin(t, on(env), relPacing, collect("storage"), stateFile(env.state))
 	run.gather(t, p)
 	require.Empty(t, relLeaks(run, relSecretsOf(run)))
-	require.Contains(t, env.auth.seen(), relAPIKey, "the recorder sees the credential")
+	require.Contains(t, env.auth.seen(), testAPIKey, "the recorder sees the credential")
 
-	env.log.Debugf("Authorization: %s", relAPIKey)
+	env.log.Debugf("Authorization: %s", testAPIKey)
 	require.Len(t, relLeaks(run, relSecretsOf(run)), 1)
 
 	acc := &testutil.Accumulator{}
-	acc.AddError(errors.New("password " + relPassword))
-	acc.AddFields("m", map[string]interface{}{"f": relPassword}, map[string]string{"t": relPassword})
+	acc.AddError(errors.New("password " + testPassword))
+	acc.AddFields("m", map[string]interface{}{"f": testPassword}, map[string]string{"t": testPassword})
 	run.accs = append(run.accs, acc)
 	require.Len(t, relLeaks(run, relSecretsOf(run)), 3)
 
-	require.NoError(t, os.WriteFile(env.state, []byte(`{"k":"`+relAPIKey+`"}`), 0o600))
+	require.NoError(t, os.WriteFile(env.state, []byte(`{"k":"`+testAPIKey+`"}`), 0o600))
 	require.Len(t, relLeaks(run, relSecretsOf(run)), 4)
 }
 
@@ -110,13 +110,13 @@ func TestReliabilityBinaryDebugOutputHasNoSecrets(t *testing.T) {
 	for _, login := range []bool{false, true} {
 		t.Run(fmt.Sprintf("login=%v", login), func(t *testing.T) {
 			cfg := nbusim.Config{StorageUnits: 3}
-			credential := `  api_key = "` + relAPIKey + `"`
+			credential := `  api_key = "` + testAPIKey + `"`
 			if login {
 				relLoginSim(&cfg)
-				credential = `  username = "` + relUser + `"` + "\n" + `  password = "` + relPassword + `"`
+				credential = `  username = "` + testUser + `"` + "\n" + `  password = "` + testPassword + `"`
 			}
-			env := relStartSim(t, cfg, nil)
-			env.sim.AddFault(nbusim.Fault{PathPrefix: relUnitsPath, Kind: nbusim.FaultStatus, Status: 503, RetryAfter: "1"})
+			env := startSim(t, cfg)
+			env.sim.AddFault(nbusim.Fault{PathPrefix: storageUnitsPath, Kind: nbusim.FaultStatus, Status: 503, RetryAfter: "1"})
 			env.sim.AddFault(nbusim.Fault{PathPrefix: "/storage/disk-pools", Kind: nbusim.FaultStatus, Status: 403})
 			env.sim.AddFault(nbusim.Fault{PathPrefix: "/storage/storage-servers", Kind: nbusim.FaultTruncate})
 			if login {
@@ -162,7 +162,7 @@ func TestReliabilityBinaryDebugOutputHasNoSecrets(t *testing.T) {
 			if login {
 				require.GreaterOrEqual(t, len(seen), 2, "two JWTs: the first and the one after the 401")
 			}
-			secrets := append([]string{relAPIKey, relPassword}, seen...)
+			secrets := append([]string{testAPIKey, testPassword}, seen...)
 			state, _ := os.ReadFile(env.state)
 			for _, s := range secrets {
 				require.NotContains(t, stdout.String(), s)

@@ -126,13 +126,13 @@ func TestChaosSoak(t *testing.T) {
 		goleak.IgnoreTopFunction("github.com/awnumar/memguard/core.NewCoffer.func1"))
 	heapStart := relHeapInuse()
 
-	env := relStartSim(t, nbusim.Config{
+	env := startSim(t, nbusim.Config{
 		Jobs: 300, JobRate: 0.02, Seed: 11,
 		Start: time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC),
-	}, nil)
+	})
 	rng := rand.New(rand.NewPCG(2025, 6))
 	newPlugin := func() *NetBackup {
-		return relPlugin(t, env, []string{"jobs"}, func(p *NetBackup) {
+		return newTestPlugin(t, on(env), relPacing, collect("jobs"), stateFile(env.state), func(p *NetBackup) {
 			p.Log = testutil.Logger{Quiet: true}
 			p.RetryCount = 1 // so that pages do fail for good now and then
 			p.RetryMaxWaitTime = config.Duration(5 * time.Millisecond)
@@ -152,7 +152,7 @@ func TestChaosSoak(t *testing.T) {
 	// The window starts with a clean first gather, committed: what a
 	// crash before the first commit loses is the lookback's business.
 	from := env.sim.Now().Add(-defaultJobLookback)
-	ledger.record(relGather(t, p))
+	ledger.record(gatherAndCommit(t, p))
 	ledger.committed()
 
 	graceful, crashes, gatherErrors := 0, 0, 0
@@ -178,7 +178,7 @@ func TestChaosSoak(t *testing.T) {
 
 		var acc testutil.Accumulator
 		require.NoError(t, p.GatherContext(t.Context(), &acc))
-		gatherErrors += len(relErrors(&acc))
+		gatherErrors += len(errorsOf(&acc))
 		ledger.record(&acc)
 
 		switch roll := rng.IntN(100); {
@@ -203,8 +203,8 @@ func TestChaosSoak(t *testing.T) {
 	fired := env.sim.FaultsFired()
 	env.sim.ClearFaults()
 	for range 3 {
-		acc := relGather(t, p)
-		require.Empty(t, relErrorText(acc))
+		acc := gatherAndCommit(t, p)
+		require.Empty(t, errorText(acc))
 		ledger.record(acc)
 		ledger.committed()
 	}

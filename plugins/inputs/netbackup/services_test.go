@@ -46,7 +46,7 @@ func simServices(t *testing.T, raw func(path string, out any), types ...string) 
 
 func servicesOf(acc *testutil.Accumulator) map[serviceSeries]int64 {
 	got := make(map[serviceSeries]int64)
-	for _, m := range healthPoints(acc, "netbackup_service") {
+	for _, m := range metricsNamed(acc, "netbackup_service") {
 		got[serviceSeries{m.Tags["host"], m.Tags["service"], m.Fields["status"].(string)}] = m.Fields["running"].(int64)
 	}
 	return got
@@ -61,16 +61,16 @@ func TestServicesMatchSimulator(t *testing.T) {
 		{"all", []string{"PRIMARY_SERVER", "MEDIA_SERVER"}},
 	} {
 		t.Run(tc.serviceHosts, func(t *testing.T) {
-			_, ts, ca := startSimulator(t, nbusim.Config{})
-			raw := func(path string, out any) { healthRaw(t, ts, path, out) }
+			env := startSim(t, nbusim.Config{})
+			raw := func(path string, out any) { healthRaw(t, env, path, out) }
 			want := simServices(t, raw, tc.types...)
 			require.NotEmpty(t, want)
 
-			p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.ServiceHosts = tc.serviceHosts }, "services")
+			p := newTestPlugin(t, on(env), collect("services"), func(p *NetBackup) { p.ServiceHosts = tc.serviceHosts })
 			acc := gatherOnce(t, p)
-			require.Empty(t, healthCollectorErrors(acc))
+			require.Empty(t, errorsOf(acc))
 			require.Equal(t, want, servicesOf(acc))
-			for _, m := range healthPoints(acc, "netbackup_service") {
+			for _, m := range metricsNamed(acc, "netbackup_service") {
 				require.Equal(t, "127.0.0.1", m.Tags["source"])
 			}
 		})
@@ -90,9 +90,8 @@ func TestServicesHostWithoutServicesAPI(t *testing.T) {
 	fx.handle("/admin/hosts/uuid-media/services", func(w http.ResponseWriter, _ *http.Request) {
 		healthWriteError(w, http.StatusForbidden, 9001, "no permission")
 	})
-	ts, ca := serveTLS(t, fx)
-	log := &testutil.CaptureLogger{}
-	p := newTestPlugin(t, ts, ca, log, func(p *NetBackup) { p.ServiceHosts = "all" }, "services")
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("services"), func(p *NetBackup) { p.ServiceHosts = "all" })
 
 	for range 2 {
 		acc := gatherOnce(t, p)
@@ -102,11 +101,11 @@ func TestServicesHostWithoutServicesAPI(t *testing.T) {
 			{"nbu-primary.example.com", "nbsl", "STOPPED"}:     0,
 			{"nbu-primary.example.com", "nbaudit", "DISABLED"}: 0,
 		}, servicesOf(acc))
-		errs := healthCollectorErrors(acc)
+		errs := errorsOf(acc)
 		require.Len(t, errs, 1, "the 403 of one media server is an error")
-		require.Contains(t, errs[0], "media1.example.com")
+		require.Contains(t, errs[0].Error(), "media1.example.com")
 	}
-	lines := healthInfoLines(log)
+	lines := logLines(env.log, testutil.LevelInfo)
 	require.Len(t, lines, 1)
 	require.Contains(t, lines[0], "media-old.example.com")
 	for _, req := range fx.requestLog() {
@@ -115,16 +114,7 @@ func TestServicesHostWithoutServicesAPI(t *testing.T) {
 }
 
 func TestServicesEndpointMissing(t *testing.T) {
-	fx := newHealthFixture("13.0", time.Now())
-	ts, ca := serveTLS(t, fx)
-	log := &testutil.CaptureLogger{}
-	p := newTestPlugin(t, ts, ca, log, nil, "services")
-	for range 2 {
-		acc := gatherOnce(t, p)
-		require.Empty(t, healthCollectorErrors(acc))
-		require.Empty(t, healthPoints(acc, "netbackup_service"))
-	}
-	require.Len(t, healthInfoLines(log), 1)
+	require.Len(t, gatherWithoutEndpoints(t, "13.0", "services", "netbackup_service"), 1)
 }
 
 func TestServicesQueriesByHostType(t *testing.T) {
@@ -132,10 +122,10 @@ func TestServicesQueriesByHostType(t *testing.T) {
 	fx.handle("/config/hosts", func(w http.ResponseWriter, _ *http.Request) {
 		healthWriteJSON(w, map[string]any{"hosts": []any{}})
 	})
-	ts, ca := serveTLS(t, fx)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, func(p *NetBackup) { p.ServiceHosts = "all" }, "services")
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("services"), func(p *NetBackup) { p.ServiceHosts = "all" })
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	reqs := fx.requestLog()
 	sort.Strings(reqs)
 	require.Equal(t, []string{

@@ -19,15 +19,15 @@ type slpSeries struct{ slp, state string }
 // The backlog per SLP and state equals what an independent reading of the
 // simulator's SLP images says, and COMPLETE images are left out.
 func TestSLPBacklogMatchesSimulator(t *testing.T) {
-	sim, ts, ca := startSimulator(t, nbusim.Config{})
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
+	env := startSim(t, nbusim.Config{})
+	p := newTestPlugin(t, on(env), collect("slp"))
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 
-	now := sim.Now()
+	now := env.sim.Now()
 	wantImages := make(map[slpSeries]int64)
 	wantAge := make(map[slpSeries]int64)
-	for _, im := range healthRawItems[slpImageAttributes](t, ts, "/catalog/slp-images") {
+	for _, im := range healthRawItems[slpImageAttributes](t, env, "/catalog/slp-images") {
 		a := im.Attributes
 		if !slices.Contains(slpBacklogStates, a.SLPImageState) {
 			continue
@@ -43,7 +43,7 @@ func TestSLPBacklogMatchesSimulator(t *testing.T) {
 
 	gotImages := make(map[slpSeries]int64)
 	gotAge := make(map[slpSeries]int64)
-	for _, m := range healthPoints(acc, "netbackup_slp_backlog") {
+	for _, m := range metricsNamed(acc, "netbackup_slp_backlog") {
 		require.Equal(t, "127.0.0.1", m.Tags["source"])
 		key := slpSeries{m.Tags["slp_name"], m.Tags["state"]}
 		gotImages[key] = m.Fields["images"].(int64)
@@ -110,11 +110,11 @@ func TestSLPBacklogFixture(t *testing.T) {
 		slpImage("c1_5", "silver", "NOT_STARTED | INACTIVE", now.Add(-3*time.Hour)),
 	)
 	fx.handle("/catalog/slp-images", images.ServeHTTP)
-	ts, ca := serveTLS(t, fx)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("slp"))
 
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	tm := time.Unix(0, 0)
 	expected := []*testutil.Metric{
 		{Measurement: "netbackup_slp_backlog", Tags: map[string]string{"source": "127.0.0.1", "slp_name": "gold", "state": "IN_PROCESS"},
@@ -124,7 +124,7 @@ func TestSLPBacklogFixture(t *testing.T) {
 		{Measurement: "netbackup_slp_backlog", Tags: map[string]string{"source": "127.0.0.1", "slp_name": "silver", "state": "NOT_STARTED|INACTIVE"},
 			Fields: map[string]interface{}{"images": int64(1), "oldest_backup_age_seconds": int64(10800)}, Time: tm},
 	}
-	requireHealthPoints(t, expected, healthPoints(acc, "netbackup_slp_backlog"))
+	requireHealthPoints(t, expected, metricsNamed(acc, "netbackup_slp_backlog"))
 
 	var filters []string
 	for _, req := range fx.requestLog() {
@@ -137,26 +137,17 @@ func TestSLPBacklogFixture(t *testing.T) {
 
 	images.set()
 	acc = gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
+	require.Empty(t, errorsOf(acc))
 	for i := range expected {
 		expected[i].Fields = map[string]interface{}{"images": int64(0)}
 	}
-	requireHealthPoints(t, expected, healthPoints(acc, "netbackup_slp_backlog"))
+	requireHealthPoints(t, expected, metricsNamed(acc, "netbackup_slp_backlog"))
 }
 
 // A release without /catalog/slp-images: no metric, no error, one log line
 // however many gathers.
 func TestSLPEndpointMissing(t *testing.T) {
-	fx := newHealthFixture("4.0", time.Now())
-	ts, ca := serveTLS(t, fx)
-	log := &testutil.CaptureLogger{}
-	p := newTestPlugin(t, ts, ca, log, nil, "slp")
-	for range 2 {
-		acc := gatherOnce(t, p)
-		require.Empty(t, healthCollectorErrors(acc))
-		require.Empty(t, healthPoints(acc, "netbackup_slp_backlog"))
-	}
-	lines := healthInfoLines(log)
+	lines := gatherWithoutEndpoints(t, "4.0", "slp", "netbackup_slp_backlog")
 	require.Len(t, lines, 1)
 	require.Contains(t, lines[0], "/catalog/slp-images")
 	require.Contains(t, lines[0], "slp")
@@ -166,11 +157,11 @@ func TestSLPEndpointMissing(t *testing.T) {
 func TestSLPBacklogEmpty(t *testing.T) {
 	fx := newHealthFixture("13.0", time.Now())
 	fx.handle("/catalog/slp-images", (&slpFixtureImages{}).ServeHTTP)
-	ts, ca := serveTLS(t, fx)
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "slp")
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("slp"))
 	acc := gatherOnce(t, p)
-	require.Empty(t, healthCollectorErrors(acc))
-	require.Empty(t, healthPoints(acc, "netbackup_slp_backlog"))
+	require.Empty(t, errorsOf(acc))
+	require.Empty(t, metricsNamed(acc, "netbackup_slp_backlog"))
 	require.Len(t, fx.requestLog(), len(slpBacklogStates), "one query per unfinished state")
 }
 

@@ -14,12 +14,12 @@ import (
 //
 //	go test ./plugins/inputs/netbackup -run '^$' -bench BenchmarkStorageGather -benchmem
 func BenchmarkStorageGather(b *testing.B) {
-	sim, ts, ca := startSimulator(b, nbusim.Config{StorageUnits: 5000, DiskPools: 1000})
-	p := newTestPlugin(b, ts, ca, testutil.Logger{}, nil, "storage")
+	env := startSim(b, nbusim.Config{StorageUnits: 5000, DiskPools: 1000})
+	p := newTestPlugin(b, on(env), collect("storage"), logTo(testutil.Logger{}))
 	var metrics int
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := sim.RequestCount()
+	start := env.sim.RequestCount()
 	for range b.N {
 		var acc testutil.Accumulator
 		if err := p.GatherContext(b.Context(), &acc); err != nil {
@@ -31,6 +31,6 @@ func BenchmarkStorageGather(b *testing.B) {
 		metrics = int(acc.NMetrics())
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(sim.RequestCount()-start)/float64(b.N), "requests/op")
+	b.ReportMetric(float64(env.sim.RequestCount()-start)/float64(b.N), "requests/op")
 	b.ReportMetric(float64(metrics), "metrics/op")
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func TestDiskPoolPointsFromFixture(t *testing.T) {
-	pools := storageFixtureItems[diskPoolAttributes](t, "disk_pools.json")
+	pools := fixtureItems[diskPoolAttributes](t, "storage", "disk_pools.json")
 	require.Len(t, pools, 3)
 
 	// UP pool with one of its two volumes DOWN.
@@ -62,7 +62,7 @@ func TestDiskPoolPointsFromFixture(t *testing.T) {
 }
 
 func TestStorageUnitPointFromFixture(t *testing.T) {
-	units := storageFixtureItems[storageUnitAttributes](t, "storage_units.json")
+	units := fixtureItems[storageUnitAttributes](t, "storage", "storage_units.json")
 	require.Len(t, units, 4)
 	poolNames := map[string]string{"PureDisk_dp-msdp-01": "dp-msdp-01"}
 
@@ -115,7 +115,7 @@ func TestStorageUnitPointFromFixture(t *testing.T) {
 }
 
 func TestStorageServerPointFromFixture(t *testing.T) {
-	servers := storageFixtureItems[storageServerAttributes](t, "storage_servers.json")
+	servers := fixtureItems[storageServerAttributes](t, "storage", "storage_servers.json")
 	require.Len(t, servers, 2)
 	require.Equal(t, point{
 		measurement: "netbackup_storage_server",

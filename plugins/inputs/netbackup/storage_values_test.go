@@ -2,10 +2,7 @@ package netbackup
 
 import (
 	"testing"
-	"time"
 
-	"github.com/influxdata/telegraf"
-	"github.com/influxdata/telegraf/metric"
 	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/require"
 
@@ -15,29 +12,29 @@ import (
 // More storage units and disk pools than one page holds: every one is
 // reported with the values of the simulator's dataset.
 func TestStorageCollectorValuesEqualDataset(t *testing.T) {
-	sim, ts, ca := startSimulator(t, nbusim.Config{StorageUnits: 1200, DiskPools: 600})
-	p := newTestPlugin(t, ts, ca, testutil.Logger{}, nil, "storage")
+	env := startSim(t, nbusim.Config{StorageUnits: 1200, DiskPools: 600})
+	p := newTestPlugin(t, on(env), collect("storage"))
 	acc := gatherOnce(t, p)
 	require.Empty(t, acc.Errors)
 	source := p.servers[0].source
-	require.Len(t, storageMetrics(acc, "netbackup_storage_server"), 600) // one per pool in the simulator
+	require.Len(t, metricsNamed(acc, "netbackup_storage_server"), 600) // one per pool in the simulator
 
 	// Pages of the documented maximum, and no more requests than needed.
-	unitRequests := storageRequestsTo(sim, storageUnitsPath)
+	unitRequests := requestsTo(env.sim, storageUnitsPath)
 	require.Len(t, unitRequests, 3)
 	for _, r := range unitRequests {
 		require.Contains(t, r.RawQuery, "page%5Blimit%5D=500")
 	}
-	require.Len(t, storageRequestsTo(sim, diskPoolsPath), 2)
-	require.Len(t, storageRequestsTo(sim, storageServersPath), 6)
+	require.Len(t, requestsTo(env.sim, diskPoolsPath), 2)
+	require.Len(t, requestsTo(env.sim, storageServersPath), 6)
 
 	// The simulator's dataset, read directly (not counted above).
-	pools := storageSimDataset[nbusim.DiskPool](t, sim, diskPoolsPath, 500)
-	units := storageSimDataset[nbusim.StorageUnit](t, sim, storageUnitsPath, 500)
+	pools := storageSimDataset[nbusim.DiskPool](t, env.sim, diskPoolsPath, 500)
+	units := storageSimDataset[nbusim.StorageUnit](t, env.sim, storageUnitsPath, 500)
 	require.Len(t, pools, 600)
 	require.Len(t, units, 1200)
 
-	var wantPools, wantVolumes, wantUnits []telegraf.Metric
+	var wantPools, wantVolumes, wantUnits []*testutil.Metric
 	poolNameByID := make(map[string]string, len(pools))
 	for _, item := range pools {
 		dp := item.Attributes
@@ -48,22 +45,22 @@ func TestStorageCollectorValuesEqualDataset(t *testing.T) {
 			if v.State == "DOWN" {
 				up, down = 0, down+1
 			}
-			wantVolumes = append(wantVolumes, metric.New("netbackup_disk_volume",
-				map[string]string{"source": source, "disk_pool": dp.Name, "disk_volume": v.Name, "state": v.State},
-				map[string]interface{}{"raw_bytes": v.RawSizeBytes, "free_bytes": v.FreeSizeBytes, "up": up}, time.Unix(0, 0)))
+			wantVolumes = append(wantVolumes, &testutil.Metric{Measurement: "netbackup_disk_volume",
+				Tags:   map[string]string{"source": source, "disk_pool": dp.Name, "disk_volume": v.Name, "state": v.State},
+				Fields: map[string]interface{}{"raw_bytes": v.RawSizeBytes, "free_bytes": v.FreeSizeBytes, "up": up}})
 		}
 		up := int64(0)
 		if dp.DiskPoolState == "UP" {
 			up = 1
 		}
-		wantPools = append(wantPools, metric.New("netbackup_disk_pool",
-			map[string]string{"source": source, "disk_pool": dp.Name, "storage_category": dp.StorageCategory, "state": dp.DiskPoolState},
-			map[string]interface{}{
+		wantPools = append(wantPools, &testutil.Metric{Measurement: "netbackup_disk_pool",
+			Tags: map[string]string{"source": source, "disk_pool": dp.Name, "storage_category": dp.StorageCategory, "state": dp.DiskPoolState},
+			Fields: map[string]interface{}{
 				"total_bytes": dp.UsableSizeBytes, "raw_bytes": dp.RawSizeBytes, "available_bytes": dp.AvailableSpaceBytes,
 				"used_bytes": dp.UsedCapacityBytes, "used_percent": float64(dp.UsedCapacityBytes) / float64(dp.UsableSizeBytes) * 100,
 				"high_watermark_percent": dp.HighWaterMark, "low_watermark_percent": dp.LowWaterMark,
 				"volumes": int64(len(dp.DiskVolumes)), "volumes_down": down, "up": up,
-			}, time.Unix(0, 0)))
+			}})
 	}
 	for _, item := range units {
 		su := item.Attributes
@@ -88,10 +85,10 @@ func TestStorageCollectorValuesEqualDataset(t *testing.T) {
 		if su.MaxConcurrentDrives != nil {
 			fields["max_concurrent_drives"] = *su.MaxConcurrentDrives
 		}
-		wantUnits = append(wantUnits, metric.New("netbackup_storage_unit", tags, fields, time.Unix(0, 0)))
+		wantUnits = append(wantUnits, &testutil.Metric{Measurement: "netbackup_storage_unit", Tags: tags, Fields: fields})
 	}
 
-	require.Equal(t, storageBySeries(t, wantPools), storageBySeries(t, storageMetrics(acc, "netbackup_disk_pool")))
-	require.Equal(t, storageBySeries(t, wantVolumes), storageBySeries(t, storageMetrics(acc, "netbackup_disk_volume")))
-	require.Equal(t, storageBySeries(t, wantUnits), storageBySeries(t, storageMetrics(acc, "netbackup_storage_unit")))
+	require.Equal(t, storageBySeries(t, wantPools), storageBySeries(t, metricsNamed(acc, "netbackup_disk_pool")))
+	require.Equal(t, storageBySeries(t, wantVolumes), storageBySeries(t, metricsNamed(acc, "netbackup_disk_volume")))
+	require.Equal(t, storageBySeries(t, wantUnits), storageBySeries(t, metricsNamed(acc, "netbackup_storage_unit")))
 }

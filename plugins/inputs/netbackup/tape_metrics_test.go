@@ -7,7 +7,7 @@ import (
 )
 
 func TestDrivePointFromFixture(t *testing.T) {
-	drives := storageFixtureItems[driveAttributes](t, "drives.json")
+	drives := fixtureItems[driveAttributes](t, "storage", "drives.json")
 	require.Len(t, drives, 3)
 	require.Equal(t, point{
 		measurement: "netbackup_drive",
@@ -53,7 +53,7 @@ func TestTapeMediaStatusClass(t *testing.T) {
 
 func TestTapeMediaTallyFromFixture(t *testing.T) {
 	tally := make(tapeMediaTally)
-	for _, m := range storageFixtureItems[tapeMediaAttributes](t, "tape_media.json") {
+	for _, m := range fixtureItems[tapeMediaAttributes](t, "storage", "tape_media.json") {
 		tally.add(m)
 	}
 	tapePoint := func(pool, mediaType, status string, count, bytes int64) point {
@@ -75,7 +75,7 @@ func TestTapeMediaTallyFromFixture(t *testing.T) {
 }
 
 func TestMediaServerPointFromFixture(t *testing.T) {
-	servers := storageFixtureItems[mediaServerAttributes](t, "media_servers.json")
+	servers := fixtureItems[mediaServerAttributes](t, "storage", "media_servers.json")
 	require.Len(t, servers, 4)
 	require.Equal(t, point{
 		measurement: "netbackup_media_server",

@@ -200,6 +200,9 @@ func (p *NetBackup) tlsConfig() (*tls.Config, error) {
 		return nil, fmt.Errorf("insecure_skip_verify = true is refused unless the environment also sets %s=true: "+
 			"prefer tls_ca with the NetBackup CA (GET /netbackup/security/cacert)", insecureModeEnv)
 	}
+	if err := checkTLSCA(p.TLSCA); err != nil {
+		return nil, err
+	}
 	cfg, err := p.ClientConfig.TLSConfig()
 	if err != nil {
 		return nil, fmt.Errorf("invalid TLS options: %w", err)
@@ -223,7 +226,7 @@ func (p *NetBackup) proxy() (func(*http.Request) (*url.URL, error), error) {
 	}
 	u, err := url.Parse(p.HTTPProxyURL)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("invalid http_proxy_url %q: use http://host:port", p.HTTPProxyURL)
+		return nil, fmt.Errorf("invalid http_proxy_url %q: use http://host:port", redactUserInfo(p.HTTPProxyURL))
 	}
 	return http.ProxyURL(u), nil
 }

@@ -42,7 +42,7 @@ func newScenario(t *testing.T, tl tools, db *influxDB, name string) *scenario {
 		RetryWaitTime:    time.Second,
 		RetryMaxWaitTime: 5 * time.Second,
 	}
-	pluginConf := filepath.Join(s.dir, "netbackup.conf")
+	pluginConf := filepath.Join(s.dir, "netbackup.toml")
 	s.telegraf = telegrafOptions{
 		Command:     []string{tl.plugin, "-config", pluginConf, "-poll_interval_disabled"},
 		Environment: []string{"NETBACKUP_API_KEY=" + s.apiKey},
@@ -56,7 +56,7 @@ func newScenario(t *testing.T, tl tools, db *influxDB, name string) *scenario {
 func (s *scenario) start(t *testing.T) {
 	t.Helper()
 	applyBreak(t, s)
-	renderTemplate(t, filepath.Join(s.dir, "netbackup.conf"), pluginConfTemplate, s.plugin)
+	renderTemplate(t, filepath.Join(s.dir, "netbackup.toml"), pluginConfTemplate, s.plugin)
 	s.run = startTelegraf(t, s.tools.telegraf, s.dir, s.telegraf)
 }
 

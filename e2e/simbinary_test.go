@@ -78,7 +78,7 @@ func testSimulatorBinaryLive(t *testing.T, tl tools, db *influxDB) {
 	}
 	s := &scenario{tools: tl, db: db, apiKey: newAPIKey(t), database: "nbu_live_binary", dir: t.TempDir()}
 	url, caFile := startSimulatorBinary(t, tl.simulator, s.apiKey)
-	pluginConf := filepath.Join(s.dir, "netbackup.conf")
+	pluginConf := filepath.Join(s.dir, "netbackup.toml")
 	s.plugin = pluginOptions{
 		Server: url, CAFile: caFile, StateFile: filepath.Join(s.dir, "netbackup-state.json"),
 		JobLookback: jobLookback, RetryWaitTime: time.Second, RetryMaxWaitTime: 5 * time.Second,

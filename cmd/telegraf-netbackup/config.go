@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
-	"regexp"
 	"strings"
 
 	"github.com/influxdata/telegraf"
@@ -17,23 +13,22 @@ import (
 	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup"
 )
 
-// loadPlugin reads the plugin config file with Telegraf's own loader, so the
-// file means what it would mean inside telegraf.conf: ${ENV} expansion (with
-// $$ for a literal $), config.Secret values, and an error naming any unknown
-// key (a typo). It then sets the plugin's logger and runs Init.
+// loadPlugin turns the config file into the plugin with Telegraf's own
+// loader, so the file means what it would mean inside telegraf.conf:
+// config.Secret values, and an error naming any unknown option. Environment
+// variables are expanded strictly (see envexpand.go). It then sets the
+// plugin's logger, checks the credentials and runs Init: nothing is sent to
+// a server yet.
 //
 // The errors never quote option values: the file holds credentials.
-func loadPlugin(path string, log telegraf.Logger) (*netbackup.NetBackup, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err // *PathError names the file
-	}
-	if err := checkEnvironmentReferences(data); err != nil {
+func loadPlugin(file *configFile, log telegraf.Logger) (*netbackup.NetBackup, error) {
+	if err := checkEnvironmentReferences(file.tree); err != nil {
 		return nil, err
 	}
+	config.NonStrictEnvVarHandling = false
 	cfg := config.NewConfig()
-	if err := cfg.LoadConfigData(data, path); err != nil {
-		return nil, err
+	if err := cfg.LoadConfigData(onlyBracedReferences(file.data), file.path); err != nil {
+		return nil, nameUnknownOptions(err, file)
 	}
 	switch len(cfg.Inputs) {
 	case 0:
@@ -51,6 +46,9 @@ func loadPlugin(path string, log telegraf.Logger) (*netbackup.NetBackup, error) 
 		return nil, fmt.Errorf("unexpected plugin type %T", cfg.Inputs[0].Input)
 	}
 	if err := rejectSecretStoreReferences(plugin); err != nil {
+		return nil, err
+	}
+	if err := checkCredentials(file, plugin); err != nil {
 		return nil, err
 	}
 	plugin.Log = log
@@ -128,31 +126,4 @@ func walkSecrets(v reflect.Value, f func(name string, s *config.Secret)) {
 			walkSecrets(v.Field(i), f)
 		}
 	}
-}
-
-var envReference = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-
-// checkEnvironmentReferences fails on ${NAME} when NAME is not set. Telegraf
-// keeps an unset reference as literal text, and api_key = "${NBU_API_KEY}"
-// would then be sent as the key itself: a baffling 401 instead of a clear
-// message. Whole-line comments are skipped; $${NAME} is an escaped literal.
-func checkEnvironmentReferences(data []byte) error {
-	scanner := bufio.NewScanner(bytes.NewReader(data))
-	scanner.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for lineNo := 1; scanner.Scan(); lineNo++ {
-		line := scanner.Text()
-		if strings.HasPrefix(strings.TrimSpace(line), "#") {
-			continue
-		}
-		for _, m := range envReference.FindAllStringSubmatchIndex(line, -1) {
-			if m[0] > 0 && line[m[0]-1] == '$' {
-				continue
-			}
-			name := line[m[2]:m[3]]
-			if _, ok := os.LookupEnv(name); !ok {
-				return fmt.Errorf("line %d: environment variable %s is not set (referenced as ${%s})", lineNo, name, name)
-			}
-		}
-	}
-	return scanner.Err()
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/cmd/telegraf-netbackup/internal/execdio"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup"
 )
 
 // testAPIKey is a made-up credential: tests check it never shows up.
@@ -17,9 +21,19 @@ const testAPIKey = "A1b2C3-test-api-key-never-printed"
 
 func writeFile(t *testing.T, content string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "netbackup.conf")
+	path := filepath.Join(t.TempDir(), "netbackup.toml")
 	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
 	return path
+}
+
+// loadFile reads the config file at path and loads the plugin from it, as
+// the binary does.
+func loadFile(path string, log telegraf.Logger) (*netbackup.NetBackup, error) {
+	file, err := readConfigFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return loadPlugin(file, log)
 }
 
 func discardLogger() telegraf.Logger {
@@ -41,7 +55,7 @@ func TestLoadPlugin_ExpandsEnvironmentAndSetsLogger(t *testing.T) {
 	t.Setenv("NBU_TEST_API_KEY", testAPIKey)
 	log := discardLogger()
 
-	plugin, err := loadPlugin(writeFile(t, validTable), log)
+	plugin, err := loadFile(writeFile(t, validTable), log)
 
 	require.NoError(t, err)
 	require.Same(t, log, plugin.Log)
@@ -62,7 +76,7 @@ func TestLoadPlugin_Errors(t *testing.T) {
 		{
 			name:    "unknown key is named",
 			content: validTable + "  retry_wait_tme = \"5s\"\n",
-			wantErr: `configuration specified the fields ["retry_wait_tme"], but they were not used`,
+			wantErr: `line 6: unknown option "retry_wait_tme" in [[inputs.netbackup]]`,
 		},
 		{
 			name:    "two tables",
@@ -82,7 +96,7 @@ func TestLoadPlugin_Errors(t *testing.T) {
 		{
 			name:    "unset environment variable",
 			content: validTable + "  username = \"${NBU_TEST_UNSET_VARIABLE}\"\n",
-			wantErr: "line 6: environment variable NBU_TEST_UNSET_VARIABLE is not set",
+			wantErr: "line 6: username refers to the environment variable NBU_TEST_UNSET_VARIABLE, which is not set",
 		},
 		{
 			name:    "telegraf agent option",
@@ -112,7 +126,7 @@ func TestLoadPlugin_Errors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := loadPlugin(writeFile(t, tt.content), discardLogger())
+			_, err := loadFile(writeFile(t, tt.content), discardLogger())
 			require.ErrorContains(t, err, tt.wantErr)
 			require.NotContains(t, err.Error(), testAPIKey)
 		})
@@ -122,15 +136,27 @@ func TestLoadPlugin_Errors(t *testing.T) {
 func TestLoadPlugin_MissingFileIsNamed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "absent.conf")
 
-	_, err := loadPlugin(path, discardLogger())
+	_, err := loadFile(path, discardLogger())
 
 	require.ErrorIs(t, err, os.ErrNotExist)
 	require.ErrorContains(t, err, path)
 }
 
-func TestCheckEnvironmentReferences_EscapedAndCommentedAreIgnored(t *testing.T) {
-	t.Setenv("NBU_TEST_SET", "x")
+// TestLoadPlugin_UnknownOptionNamesItsLine: Telegraf's loader names the
+// line of the [[inputs.netbackup]] table; in the sample config, options sit
+// dozens of lines below it.
+func TestLoadPlugin_UnknownOptionNamesItsLine(t *testing.T) {
+	t.Setenv("NETBACKUP_API_KEY", testAPIKey)
+	lines := strings.Split(netbackup.New().SampleConfig(), "\n")
+	require.Greater(t, len(lines), 60)
+	// Uncomment the job_overlap line and misspell it.
+	at := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "  # job_overlap = ") })
+	require.Positive(t, at)
+	lines[at] = `  job_overlapp = "5m"`
+	lines = append(lines, `  state_fil = "x"`)
 
-	require.NoError(t, checkEnvironmentReferences([]byte("a = \"${NBU_TEST_SET}\"\n# b = \"${NBU_TEST_UNSET}\"\nc = \"$${NBU_TEST_UNSET}\"\n")))
-	require.ErrorContains(t, checkEnvironmentReferences([]byte("a = \"x\"\nb = \"${NBU_TEST_UNSET}\"\n")), "line 2: environment variable NBU_TEST_UNSET")
+	_, err := loadFile(writeFile(t, strings.Join(lines, "\n")+"\n"), discardLogger())
+
+	require.EqualError(t, err, fmt.Sprintf(`line %d: unknown option "job_overlapp"; line %d: unknown option "state_fil" in [[inputs.netbackup]]: `+
+		"a misspelt option, or one this version does not have (telegraf-netbackup -sample-config lists every option)", at+1, len(lines)))
 }

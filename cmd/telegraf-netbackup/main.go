@@ -7,7 +7,7 @@
 //
 //	[[inputs.execd]]
 //	  alias = "netbackup"
-//	  command = ["/usr/local/bin/telegraf-netbackup", "-config", "/etc/telegraf-netbackup/netbackup.conf"]
+//	  command = ["/usr/local/bin/telegraf-netbackup", "-config", "/etc/telegraf-netbackup/netbackup.toml"]
 //	  signal = "STDIN"
 //	  interval = "5m"
 //	  restart_delay = "30s"
@@ -83,11 +83,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	log.Debugf("telegraf-netbackup %s starting: config %s, poll_interval %s, once %t",
 		ver, opts.configFile, opts.pollInterval, opts.once)
 
-	plugin, err := loadPlugin(opts.configFile, log)
+	file, err := readConfigFile(opts.configFile)
 	if err != nil {
 		log.Errorf("config file %s: %v", opts.configFile, err)
 		return 1
 	}
+	plugin, err := loadPlugin(file, log)
+	if err != nil {
+		log.Errorf("config file %s: %v", opts.configFile, err)
+		return 1
+	}
+	return serve(ctx, plugin, opts, stdin, stdout, logw, log)
+}
+
+// serve runs the gathers until the end (one with -once).
+func serve(ctx context.Context, plugin *netbackup.NetBackup, opts options, stdin io.Reader, stdout io.Writer,
+	logw *execdio.LogWriter, log telegraf.Logger) int {
 	acc, err := execdio.NewAccumulator(stdout, logw)
 	if err != nil {
 		log.Error(err)
@@ -95,15 +106,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	r := &runner.Runner{Plugin: plugin, Output: acc, Log: log}
 
+	ok := true
 	if opts.once {
-		ok, err := r.Once(ctx)
-		if !ok || err != nil {
-			return 1
-		}
-		return 0
+		ok, err = r.Once(ctx)
+	} else {
+		hintWhenStdinIsNotAPipe(stdin, opts, log)
+		err = r.Run(ctx, stdin, opts.pollInterval)
 	}
-	hintWhenStdinIsNotAPipe(stdin, opts, log)
-	if err := r.Run(ctx, stdin, opts.pollInterval); err != nil {
+	if !ok || err != nil {
 		return 1
 	}
 	return 0

@@ -18,6 +18,8 @@ type options struct {
 	sampleConfig bool
 	version      bool
 	debug        bool
+	// unprotected keeps secrets in ordinary memory instead of locked memory.
+	unprotected bool
 	// pollInterval is 0 when gathers are driven by newlines on stdin only.
 	pollInterval time.Duration
 }
@@ -31,11 +33,14 @@ func newFlagSet(opts *options, pollDisabled *bool, out io.Writer) *flag.FlagSet 
 	fs.BoolVar(&opts.sampleConfig, "sample-config", false, "print the sample configuration and exit")
 	fs.BoolVar(&opts.version, "version", false, "print the version and exit")
 	fs.BoolVar(&opts.debug, "debug", false, "write debug lines (D!) on stderr")
+	fs.BoolVar(&opts.unprotected, "unprotected", false,
+		"keep credentials in ordinary memory, not locked memory (as Telegraf's --unprotected); "+
+			"chosen by itself, with a warning, when the locked-memory limit is too low")
 	fs.DurationVar(&opts.pollInterval, "poll_interval", 0,
 		"also gather on this period (minimum 10s); 0, the default, gathers only per newline on stdin, as Telegraf's execd signal = \"STDIN\" sends")
 	fs.BoolVar(pollDisabled, "poll_interval_disabled", false, "same as -poll_interval 0 (accepted for compatibility with Telegraf's shim)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: telegraf-netbackup -config FILE [-once] [-poll_interval DURATION] [-debug]\n"+
+		fmt.Fprintf(fs.Output(), "Usage: telegraf-netbackup -config FILE [-once] [-poll_interval DURATION] [-debug] [-unprotected]\n"+
 			"       telegraf-netbackup -sample-config | -version\n\n"+
 			"Telegraf external input plugin for Veritas NetBackup, run by [[inputs.execd]].\n\nFlags:\n")
 		fs.PrintDefaults()

@@ -20,6 +20,7 @@ func TestParseFlags_Valid(t *testing.T) {
 		{"poll interval disabled wins", []string{"-config", "x.conf", "-poll_interval", "1m", "-poll_interval_disabled"}, options{configFile: "x.conf"}},
 		{"disabled below-minimum value is not an error", []string{"-config", "x.conf", "-poll_interval", "1s", "-poll_interval_disabled"}, options{configFile: "x.conf"}},
 		{"once and debug", []string{"-config", "x.conf", "-once", "-debug"}, options{configFile: "x.conf", once: true, debug: true}},
+		{"unprotected secrets", []string{"-config", "x.conf", "-unprotected"}, options{configFile: "x.conf", unprotected: true}},
 		{"sample config needs no config", []string{"-sample-config"}, options{sampleConfig: true}},
 		{"version needs no config", []string{"-version"}, options{version: true}},
 	}

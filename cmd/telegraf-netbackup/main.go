@@ -88,6 +88,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		log.Errorf("config file %s: %v", opts.configFile, err)
 		return 1
 	}
+	chooseSecretProtection(opts.unprotected, file, log)
 	plugin, err := loadPlugin(file, log)
 	if err != nil {
 		log.Errorf("config file %s: %v", opts.configFile, err)

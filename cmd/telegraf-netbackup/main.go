@@ -94,10 +94,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		log.Errorf("config file %s: %v", opts.configFile, err)
 		return 1
 	}
+	warnLiteralCredentialsInSharedFile(file, log)
 	return serve(ctx, plugin, opts, stdin, stdout, logw, log)
 }
 
-// serve runs the gathers until the end (one with -once).
+// serve runs the gathers until the end (one with -once), then destroys the
+// plugin's secrets, unless a gather was abandoned: it may still use them,
+// and the process is about to end anyway.
 func serve(ctx context.Context, plugin *netbackup.NetBackup, opts options, stdin io.Reader, stdout io.Writer,
 	logw *execdio.LogWriter, log telegraf.Logger) int {
 	acc, err := execdio.NewAccumulator(stdout, logw)
@@ -113,6 +116,9 @@ func serve(ctx context.Context, plugin *netbackup.NetBackup, opts options, stdin
 	} else {
 		hintWhenStdinIsNotAPipe(stdin, opts, log)
 		err = r.Run(ctx, stdin, opts.pollInterval)
+	}
+	if !errors.Is(err, runner.ErrAbandoned) {
+		plugin.Stop()
 	}
 	if !ok || err != nil {
 		return 1

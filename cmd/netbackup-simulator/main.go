@@ -40,6 +40,7 @@ func (f *faultFlags) Set(v string) error {
 
 type options struct {
 	listen, caFile, readyFile string
+	certDir                   string
 	useTLS, tls11Only         bool
 	showVersion               bool
 	faults                    faultFlags
@@ -79,6 +80,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&c.Hostname, "hostname", "nbu-primary", "primary server name used in data and absolute links")
 	fs.BoolVar(&o.useTLS, "tls", true, "serve HTTPS with a generated self-signed certificate for 127.0.0.1, ::1 and localhost")
 	fs.StringVar(&o.caFile, "ca-file", "", "write the certificate (PEM) clients must trust to this file")
+	fs.StringVar(&o.certDir, "cert-dir", "", "keep the certificate in this `directory` (ca.pem, which clients trust, and key.pem) and reuse it on the next start, "+
+		"so that a copied tls_ca stays valid; a new one is made when missing, expiring within a day or not covering the host names")
 	fs.BoolVar(&o.tls11Only, "tls11-only", false, "speak only TLS 1.1 (clients requiring TLS 1.2 must refuse it)")
 	fs.Var(&o.faults, "fault", "inject a fault, repeatable: path=/admin/jobs,kind=status,status=503,retry_after=1,probability=0.1,count=3,delay=2s\n"+
 		"(kinds: status, reset, delay, hang, truncate, invalid_json, expired_cursor)")
@@ -138,7 +141,7 @@ func run(ctx context.Context, o *options, stdout io.Writer) error {
 	scheme := "http"
 	if o.useTLS {
 		scheme = "https"
-		certPEM, keyPEM, err := nbusim.GenerateCertificate([]string{"127.0.0.1", "::1", "localhost", o.cfg.Hostname}, time.Now().AddDate(1, 0, 0))
+		certPEM, keyPEM, err := serverCertificate(o, stdout)
 		if err != nil {
 			return err
 		}
@@ -148,7 +151,7 @@ func run(ctx context.Context, o *options, stdout io.Writer) error {
 		}
 		sim.SetCACertificate(certPEM)
 		if o.caFile != "" {
-			if err := writeFileAtomic(o.caFile, certPEM); err != nil {
+			if err := writeFileAtomic(o.caFile, certPEM, 0o644); err != nil {
 				return fmt.Errorf("write -ca-file: %w", err)
 			}
 		}
@@ -162,7 +165,7 @@ func run(ctx context.Context, o *options, stdout io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if o.readyFile != "" {
-		if err := writeFileAtomic(o.readyFile, []byte(baseURL+"\n")); err != nil {
+		if err := writeFileAtomic(o.readyFile, []byte(baseURL+"\n"), 0o644); err != nil {
 			_ = srv.Close()
 			return fmt.Errorf("write -ready-file: %w", err)
 		}
@@ -181,9 +184,29 @@ func run(ctx context.Context, o *options, stdout io.Writer) error {
 	return nil
 }
 
+// serverCertificate is a new self-signed certificate, or the one kept in
+// -cert-dir.
+func serverCertificate(o *options, stdout io.Writer) (certPEM, keyPEM []byte, err error) {
+	hosts := tlsHosts(o.cfg.Hostname)
+	if o.certDir == "" {
+		return nbusim.GenerateCertificate(hosts, time.Now().AddDate(1, 0, 0))
+	}
+	dir := certDir(o.certDir)
+	certPEM, keyPEM, created, err := dir.loadOrCreate(hosts, time.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	how := "reused"
+	if created {
+		how = "created"
+	}
+	fmt.Fprintf(stdout, "netbackup-simulator: TLS certificate %s (%s): set tls_ca to it\n", dir.certFile(), how)
+	return certPEM, keyPEM, nil
+}
+
 // writeFileAtomic writes data to path through a temporary file and rename,
 // so that a reader never sees a partial file.
-func writeFileAtomic(path string, data []byte) error {
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".nbusim-*")
 	if err != nil {
 		return err
@@ -196,7 +219,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

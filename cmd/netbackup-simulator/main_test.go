@@ -122,7 +122,7 @@ func TestFlagsHelpAndErrors(t *testing.T) {
 	require.ErrorIs(t, err, flag.ErrHelp)
 	for _, flagName := range []string{"-listen", "-release", "-api-key", "-username", "-password", "-jobs", "-seed",
 		"-storage-units", "-disk-pools", "-tls", "-ca-file", "-latency", "-live", "-job-rate", "-fault",
-		"-tls11-only", "-no-rights", "-ready-file"} {
+		"-tls11-only", "-no-rights", "-ready-file", "-cert-dir"} {
 		require.Contains(t, help.String(), flagName)
 	}
 	_, err = parseFlags([]string{"-fault", "kind=nope"}, io.Discard)

@@ -46,7 +46,9 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	endOutputsBeforeExit(os.Stdout, os.Stderr)
+	os.Exit(code)
 }
 
 // run is the whole program minus the process: it returns the exit status.

@@ -22,10 +22,20 @@ var readyLine = regexp.MustCompile(`https://127\.0\.0\.1:\d+/netbackup`)
 // path) and returns its base URL and CA file.
 func startSimulatorBinary(t *testing.T, bin, apiKey string) (url, caFile string) {
 	t.Helper()
-	dir := t.TempDir()
-	caFile = filepath.Join(dir, "nbu-ca.pem")
-	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-api-key", apiKey, "-live",
+	caFile = filepath.Join(t.TempDir(), "nbu-ca.pem")
+	url = runSimulatorBinary(t, bin, "-listen", "127.0.0.1:0", "-api-key", apiKey, "-live",
 		"-jobs", "200", "-job-rate", "5", "-ca-file", caFile)
+	_, err := os.Stat(caFile)
+	require.NoError(t, err, "the simulator did not write -ca-file %s", caFile)
+	return url, caFile
+}
+
+// runSimulatorBinary runs the simulator binary with args until the test
+// ends and returns the base URL its ready line names.
+func runSimulatorBinary(t *testing.T, bin string, args ...string) (url string) {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	logPath := filepath.Join(dir, "simulator.stderr")
@@ -64,9 +74,7 @@ func startSimulatorBinary(t *testing.T, bin, apiKey string) (url, caFile string)
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the simulator printed no ready line naming https://127.0.0.1:PORT/netbackup within 30s; stderr:\n%s", readFileOr(logPath))
 	}
-	_, err = os.Stat(caFile)
-	require.NoError(t, err, "the simulator did not write -ca-file %s", caFile)
-	return url, caFile
+	return url
 }
 
 // testSimulatorBinaryLive: the demo path. The simulator binary runs in live

@@ -59,6 +59,9 @@ func testFaultFree(t *testing.T, tl tools, db *influxDB) {
 	t.Run("6_api_key_in_no_log_and_no_metric", func(t *testing.T) {
 		s.requireNoSecret(t)
 	})
+	t.Run("7_plugin_readme_queries", func(t *testing.T) {
+		s.checkReadmeQueries(t)
+	})
 	logShutdownErrors(t, s)
 }
 

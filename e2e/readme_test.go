@@ -5,6 +5,7 @@ package e2e
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -226,7 +227,8 @@ func runBash(t *testing.T, script string, env []string) scriptResult {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	r := scriptResult{stdout: stdout.String(), stderr: stderr.String()}
-	if exitErr, ok := err.(*exec.ExitError); ok {
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
 		r.code = exitErr.ExitCode()
 	} else {
 		require.NoError(t, err)

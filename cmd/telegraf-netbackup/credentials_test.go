@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,11 +24,18 @@ func runWithEnv(t *testing.T, env []string, args ...string) result {
 		}
 	}
 	cmd.Env = append(cmd.Env, env...)
+	return runCommand(t, cmd)
+}
+
+// runCommand runs cmd to its end and returns its exit status and output.
+func runCommand(t *testing.T, cmd *exec.Cmd) result {
+	t.Helper()
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	code := 0
-	if exitErr, ok := err.(*exec.ExitError); ok {
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
 		code = exitErr.ExitCode()
 	} else {
 		require.NoError(t, err)

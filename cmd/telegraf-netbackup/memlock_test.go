@@ -20,16 +20,7 @@ func underMemlockLimit(t *testing.T, kib string, args ...string) result {
 	script := `ulimit -l "$0" && exec "$@"`
 	cmd := exec.Command("/bin/sh", append([]string{"-c", script, kib, binaryPath}, args...)...)
 	cmd.Env = append(cmd.Environ(), "NBU_TEST_API_KEY="+testAPIKey)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if exitErr, ok := err.(*exec.ExitError); ok {
-		code = exitErr.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	return runCommand(t, cmd)
 }
 
 var memlockWarning = regexp.MustCompile(`(?m)^W! the locked-memory limit \(RLIMIT_MEMLOCK\) is (\d+) KiB, but keeping 1 credential\(s\) for 3 server\(s\) in locked memory needs about \d+ KiB: ` +

@@ -39,9 +39,11 @@ demo: build
 	./scripts/demo.sh
 
 ## e2e: real Telegraf (pinned, .tools/) + real InfluxDB 1.x + the simulator; checks the six e2e guarantees
+## and runs the README's commands as written
 e2e:
 	./scripts/install-telegraf.sh
 	./scripts/install-influxdb.sh
+	./scripts/install-e2e-tools.sh
 	E2E_TELEGRAF=$(TOOLS)/telegraf $(GO) test -tags e2e -count=1 -timeout 15m -v ./e2e/
 
 ## bench: decoding benchmarks, then whole gathers against the in-process simulator

@@ -75,6 +75,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&c.MediaServers, "media-servers", 3, "number of media servers")
 	fs.IntVar(&c.Alerts, "alerts", 60, "number of alerts")
 	fs.IntVar(&c.SLPImages, "slp-images", 150, "number of SLP images")
+	fs.IntVar(&c.Anomalies, "anomalies", 18, "number of anomalies detected before start (one more every 6 simulated hours after)")
+	fs.IntVar(&c.MalwareScans, "malware-scans", 60, "number of malware scans completed before start (one more every 2 simulated hours after)")
 	fs.DurationVar(&c.Latency, "latency", 0, "latency added to every request, e.g. 20ms")
 	fs.BoolVar(&c.Live, "live", false, "live clock: jobs progress QUEUED->ACTIVE->DONE in real time and new jobs arrive")
 	fs.StringVar(&c.Hostname, "hostname", "nbu-primary", "primary server name used in data and absolute links")

@@ -41,5 +41,14 @@ func (s *Simulator) CatalogImagesData() []CatalogImage { return slices.Clone(s.d
 // AlertsData returns the alerts served, newest first.
 func (s *Simulator) AlertsData() []Alert { return slices.Clone(s.data.alerts) }
 
+// AnomaliesData returns every anomaly, newest first, those detected after
+// the simulated now included (GET /security/anomalies lists only the others).
+func (s *Simulator) AnomaliesData() []Anomaly { return slices.Clone(s.data.anomalies) }
+
+// ScanResultsData returns every malware scan result, newest first, those
+// completed after the simulated now included (GET
+// /malware/latest-scan-results lists only the others).
+func (s *Simulator) ScanResultsData() []ScanResult { return slices.Clone(s.data.scanResults) }
+
 // HostsData returns the hosts of /config/hosts (with their services).
 func (s *Simulator) HostsData() []Host { return slices.Clone(s.data.hosts) }

@@ -350,6 +350,16 @@ func contractSteps() []contractStep {
 			"filter": {"createdDateTime ge 2020-01-01T00:00:00.000Z"}, "page[offset]": {"0"}, "page[limit]": {"10"},
 		})},
 		{name: "licensing-capacity", file: "licensing.yaml", status: http.StatusOK, build: get("/licensing/capacity", nil)},
+		{name: "security-status", file: "security.yaml", status: http.StatusOK, minRelease: "10.5", build: get("/security/status", nil)},
+		{name: "anomalies", file: "security.yaml", status: http.StatusOK, build: get("/security/anomalies", url.Values{
+			"filter": {"createdDateTime ge 2020-01-01T00:00:00.000Z"}, "sort": {"createdDateTime"},
+			"page[offset]": {"0"}, "page[limit]": {"100"},
+		})},
+		{name: "anomalies-bad-sort", file: "security.yaml", status: http.StatusBadRequest,
+			build: get("/security/anomalies", url.Values{"sort": {"backupId"}})},
+		{name: "malware-latest-scans", file: "malware.yaml", status: http.StatusOK, build: get("/malware/latest-scan-results", url.Values{
+			"sort": {"dateOfScan"}, "page[offset]": {"0"}, "page[limit]": {"100"},
+		})},
 		{name: "logout", file: "gateway.yaml", status: http.StatusOK, build: func(*flowState) call {
 			return call{method: http.MethodPost, path: "/logout"}
 		}},

@@ -28,8 +28,11 @@ type dataset struct {
 	alerts         []Alert
 	slpImages      []SLPImage
 	images         []CatalogImage
+	anomalies      []Anomaly
+	scanResults    []ScanResult
 
-	lists map[string]*resourceList // collections, marshalled once
+	lists          map[string]*resourceList // collections, marshalled once
+	scanResultsV10 *resourceList            // the scan results as API 10.0 spells them
 }
 
 type scheduleDef struct {
@@ -114,12 +117,17 @@ func newDataset(cfg Config) *dataset {
 	}
 	d.buildConfig(cfg, rng)
 	d.buildCatalog(cfg, rng)
+	// Their own random streams: adding them left every other table as it was.
+	d.buildAnomalies(cfg, rand.New(rand.NewSource(cfg.Seed+11)))
+	d.buildScanResults(cfg, rand.New(rand.NewSource(cfg.Seed+13)))
 	d.lists = map[string]*resourceList{}
 	for _, l := range []*resourceList{
 		d.storageUnitList(), d.diskPoolList(), d.storageServerList(), d.driveList(), d.tapeMediaList(),
 		d.mediaServerList(), d.slpList(), d.policyList(isoMs(cfg.Start.AddDate(-1, 0, 0))), d.slpImageList(), d.imageList(), d.alertList(), d.licensingList(cfg),
+		d.anomalyList(), d.scanResultList(),
 	} {
 		d.lists[l.path] = l
 	}
+	d.scanResultsV10 = d.scanResultListV10()
 	return d
 }

@@ -25,6 +25,9 @@ type resourceList struct {
 	paging   pagingStyle
 	defLimit int
 	maxLimit int
+	// sortable names the attributes the document lets sort= order by
+	// (nil: sort is ignored, the list keeps its own order).
+	sortable []string
 	items    []resourceItem
 }
 
@@ -144,6 +147,10 @@ func (s *Simulator) serveList(w http.ResponseWriter, r *request, l *resourceList
 			}
 			idx = append(idx, i)
 		}
+	}
+	if err := l.sortIndex(idx, q.Get("sort")); err != nil {
+		s.badRequest(w, r.version, err.Error())
+		return
 	}
 	if l.paging == cursorPaging {
 		s.serveCursorList(w, r, l, q, idx, limit)

@@ -19,6 +19,9 @@ func (s *Simulator) buildRoutes() []route {
 		return route{method: http.MethodGet, prefix: prefix, handle: h}
 	}
 	tape := func(rt route) route { rt.minRelease = "10.4"; return rt }
+	// The oldest documents (10.3) list anomalies and malware scans; 8.3 had neither.
+	since103 := func(rt route) route { rt.minRelease = "10.3"; return rt }
+	since105 := func(rt route) route { rt.minRelease = "10.5"; return rt }
 	l := func(path string) *resourceList { return s.data.lists[path] }
 	return []route{
 		{method: http.MethodPost, prefix: "/logout", exact: true, handle: s.handleLogout},
@@ -41,5 +44,8 @@ func (s *Simulator) buildRoutes() []route {
 		list("/catalog/images", s.handleCatalogImages),
 		list("/manage/alerts", s.listHandler(l("/manage/alerts"))),
 		list("/licensing/capacity", s.listHandler(l("/licensing/capacity"))),
+		since105(list("/security/status", s.handleSecurityStatus)),
+		since103(list("/security/anomalies", s.handleAnomalies)),
+		since103(list("/malware/latest-scan-results", s.handleLatestScanResults)),
 	}
 }

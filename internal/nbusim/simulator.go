@@ -34,6 +34,8 @@ type Config struct {
 	MediaServers  int           // default 3
 	Alerts        int           // default 60
 	SLPImages     int           // default 150
+	Anomalies     int           // anomalies detected before Start (default 18; more arrive every 6 h after)
+	MalwareScans  int           // malware scans completed before Start (default 60; more every 2 h after)
 	Latency       time.Duration // added to every request (benchmarks)
 	Live          bool          // real-time clock: jobs progress QUEUED->ACTIVE->DONE, new jobs arrive
 	Start         time.Time     // simulated "now" at start (default: time.Now() truncated to ms)
@@ -134,6 +136,8 @@ func setDefaults(cfg *Config) {
 	defaultInt(&cfg.MediaServers, 3)
 	defaultInt(&cfg.Alerts, 60)
 	defaultInt(&cfg.SLPImages, 150)
+	defaultInt(&cfg.Anomalies, 18)
+	defaultInt(&cfg.MalwareScans, 60)
 	if cfg.Start.IsZero() {
 		cfg.Start = time.Now()
 	}

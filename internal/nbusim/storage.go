@@ -214,12 +214,25 @@ var stuKinds = []struct{ prefix, stype, subType, serverType, category string }{
 	{"stu-basic", "DISK", "BasicDisk", "BasicDisk", "BASIC_DISK"},
 }
 
-var dpKinds = []struct{ prefix, sType, category string }{
-	{"dp-msdp", "PureDisk", "MSDP"},
-	{"dp-adv", "AdvancedDisk", "ADVANCED_DISK"},
-	{"dp-cloud", "PureDisk", "CLOUD"},
-	{"dp-msdp-dr", "PureDisk", "MSDP"},
+// dpKinds cycles the disk pool flavours; the MSDP pool holding the
+// disaster-recovery copies is WORM (immutable and indelible backups).
+var dpKinds = []struct {
+	prefix, sType, category string
+	worm                    bool
+}{
+	{"dp-msdp", "PureDisk", "MSDP", false},
+	{"dp-adv", "AdvancedDisk", "ADVANCED_DISK", false},
+	{"dp-cloud", "PureDisk", "CLOUD", false},
+	{"dp-msdp-dr", "PureDisk", "MSDP", true},
 }
+
+// The lock durations of WORM disk volumes (wormIndelibleMinimumInterval,
+// wormIndelibleMaximumInterval). The documents give no unit; MSDP's own
+// WORM settings take seconds, and so does the simulator.
+const (
+	wormMinLockSeconds = 24 * 3600
+	wormMaxLockSeconds = 3 * 365 * 24 * 3600
+)
 
 func (d *dataset) buildStorage(cfg Config, rng *rand.Rand) {
 	now := cfg.Start
@@ -241,6 +254,9 @@ func (d *dataset) buildStorage(cfg Config, rng *rand.Rand) {
 		if dp.MaximumIoStreams.LimitIoStreams {
 			dp.MaximumIoStreams.StreamsPerVolume = 20
 		}
+		// Not WORM_CAPABLE in diskPoolCapabilities: the documents describe
+		// that value but leave it out of the enum.
+		dp.WormCapable = k.worm
 		nVol := 1 + rng.Intn(3)
 		for v := 0; v < nVol; v++ {
 			raw := (4 + rng.Int63n(60)) * tib
@@ -251,6 +267,9 @@ func (d *dataset) buildStorage(cfg Config, rng *rand.Rand) {
 			}
 			if v == 1 && i%2 == 0 {
 				vol.State = "DOWN" // some volumes down
+			}
+			if k.worm {
+				vol.WormIndelibleMinimumInterval, vol.WormIndelibleMaximumInterval = wormMinLockSeconds, wormMaxLockSeconds
 			}
 			dp.DiskVolumes = append(dp.DiskVolumes, vol)
 			dp.RawSizeBytes += raw
@@ -319,10 +338,17 @@ func (d *dataset) buildStorage(cfg Config, rng *rand.Rand) {
 			su.ReplicationCapable = k.category == "MSDP"
 			su.ReplicationSourceCapable = k.category == "MSDP"
 			su.ReplicationTargetCapable = k.prefix == "stu-msdp-dr"
-			su.WormCapable = k.category == "MSDP"
 			su.IsCloudSTU = k.category == "CLOUD"
 			if len(d.diskPools) > 0 {
 				pool := d.poolFor(k.category, i)
+				if k.prefix == "stu-msdp-dr" {
+					// DR copies go to the WORM pool, with WORM turned on.
+					if worm := d.wormPool(); worm != nil {
+						pool = worm
+						su.UseWorm = true
+					}
+				}
+				su.WormCapable = pool.WormCapable
 				su.DiskPool = pool.ID
 				d.storageServerOf(pool).StorageUnits = append(d.storageServerOf(pool).StorageUnits, su.Name)
 			}
@@ -354,6 +380,16 @@ func (d *dataset) poolFor(category string, i int) *DiskPool {
 		}
 	}
 	return &d.diskPools[i%len(d.diskPools)]
+}
+
+// wormPool is the first WORM-capable disk pool, nil when there is none.
+func (d *dataset) wormPool() *DiskPool {
+	for j := range d.diskPools {
+		if d.diskPools[j].WormCapable {
+			return &d.diskPools[j]
+		}
+	}
+	return nil
 }
 
 func (d *dataset) storageServerOf(p *DiskPool) *StorageServer {

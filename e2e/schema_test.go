@@ -51,7 +51,7 @@ var expectedSchema = map[string]measurementSchema{
 			"parent_job_id": "integer", "files": "integer", "attempts": "integer",
 			"transfer_rate_bytes_per_second": "integer", "percent_complete": "integer",
 			"dedup_ratio": "float", "elapsed_seconds": "integer", "queued_seconds": "integer",
-			"start_time": "integer", "child_count": "integer",
+			"start_time": "integer", "child_count": "integer", "status_text": "string",
 		},
 	},
 	"netbackup_job_active": {
@@ -79,7 +79,7 @@ var expectedSchema = map[string]measurementSchema{
 		optionalTags: []string{"policy_name", "policy_type"},
 		optionalFields: map[string]string{
 			"last_success_time": "integer", "seconds_since_success": "integer", "last_status": "integer",
-			"consecutive_failures": "integer", "last_backup_time": "integer",
+			"consecutive_failures": "integer", "last_backup_time": "integer", "last_status_text": "string",
 		},
 	},
 
@@ -161,6 +161,7 @@ var expectedSchema = map[string]measurementSchema{
 		optionalFields: map[string]string{
 			"last_job_id": "integer", "last_status": "integer", "last_end_time": "integer",
 			"last_success_time": "integer", "seconds_since_success": "integer", "last_success_job_id": "integer",
+			"last_status_text": "string",
 		},
 	},
 	"netbackup_alerts": {

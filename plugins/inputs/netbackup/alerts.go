@@ -207,6 +207,7 @@ func alertEventFields(e alertEvent) map[string]interface{} {
 	}
 	if v, err := strconv.ParseInt(e.a.Params["status"], 10, 64); err == nil {
 		fields["status_code"] = v
+		setStatusText(fields, "status_text", v)
 	}
 	if v := e.a.Params["clientName"]; v != "" {
 		fields["client"] = v

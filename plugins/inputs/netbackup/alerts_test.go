@@ -163,7 +163,8 @@ func TestAlertsNewExactlyOnce(t *testing.T) {
 			}, m.Tags)
 			require.Equal(t, map[string]interface{}{
 				"alert_id": "2001", "title": "Job failed", "description": "Backup job 2001 failed",
-				"job_id": int64(2001), "status_code": int64(2074), "client": "client-2001", "policy_name": "pol",
+				"job_id": int64(2001), "status_code": int64(2074), "status_text": "Disk volume is down",
+				"client": "client-2001", "policy_name": "pol",
 			}, m.Fields)
 		}
 	}

@@ -101,6 +101,7 @@ func (c *backupStatusCollector) collect(ctx context.Context, acc telegraf.Accumu
 			"consecutive_failures": int64(len(pair.Failures)),
 			"last_backup_time":     pair.LastEnd.Unix(),
 		}
+		setStatusText(fields, "last_status_text", pair.LastStatus)
 		if !pair.LastSuccess.IsZero() {
 			fields["last_success_time"] = pair.LastSuccess.Unix()
 			fields["seconds_since_success"] = int64(now.Sub(pair.LastSuccess) / time.Second)

@@ -59,8 +59,11 @@ func backupStatusExpected(t *testing.T, sim *nbusim.Simulator, floor time.Time) 
 				events[event] = true
 			}
 		}
+		text, known := simStatusTexts[p.lastStatus]
+		require.True(t, known, "the simulator ended a backup with status %d: add its text here", p.lastStatus)
 		fields := map[string]interface{}{
 			"last_status":          p.lastStatus,
+			"last_status_text":     text,
 			"consecutive_failures": int64(len(events)),
 			"last_backup_time":     p.lastEnd.Unix(),
 			"policy_type":          p.policyType,

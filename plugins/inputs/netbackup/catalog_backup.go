@@ -103,6 +103,7 @@ func catalogBackupFields(newest, success *jobAttributes, now time.Time) map[stri
 	}
 	if newest.Status.Set {
 		fields["last_status"] = newest.Status.V
+		setStatusText(fields, "last_status_text", newest.Status.V)
 	}
 	if !newest.EndTime.IsZero() {
 		fields["last_end_time"] = newest.EndTime.Unix()

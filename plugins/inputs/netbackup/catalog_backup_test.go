@@ -77,6 +77,7 @@ func TestCatalogBackupFields(t *testing.T) {
 			newest: job(20, 2, now.Add(-time.Hour)), success: job(10, 0, now.Add(-25*time.Hour)),
 			want: map[string]interface{}{
 				"found": int64(1), "last_job_id": int64(20), "last_status": int64(2), "last_end_time": now.Add(-time.Hour).Unix(),
+				"last_status_text":  "none of the requested files were backed up",
 				"last_success_time": now.Add(-25 * time.Hour).Unix(), "seconds_since_success": int64(25 * 3600),
 				"last_success_job_id": int64(10),
 			},
@@ -86,6 +87,7 @@ func TestCatalogBackupFields(t *testing.T) {
 			newest: job(20, 1, now.Add(-time.Hour)),
 			want: map[string]interface{}{
 				"found": int64(1), "last_job_id": int64(20), "last_status": int64(1), "last_end_time": now.Add(-time.Hour).Unix(),
+				"last_status_text": "the requested operation was partially successful",
 			},
 		},
 		{
@@ -93,6 +95,7 @@ func TestCatalogBackupFields(t *testing.T) {
 			newest: job(30, 0, now.Add(time.Minute)), success: job(30, 0, now.Add(time.Minute)),
 			want: map[string]interface{}{
 				"found": int64(1), "last_job_id": int64(30), "last_status": int64(0), "last_end_time": now.Add(time.Minute).Unix(),
+				"last_status_text":  "the requested operation was successfully completed",
 				"last_success_time": now.Add(time.Minute).Unix(), "seconds_since_success": int64(0), "last_success_job_id": int64(30),
 			},
 		},
@@ -126,6 +129,7 @@ func TestCatalogBackupFixture(t *testing.T) {
 	point := gatherCatalogBackup(t, serveFixture(t, fx))
 	require.Equal(t, map[string]interface{}{
 		"found": int64(1), "last_job_id": int64(77), "last_status": int64(1), "last_end_time": now.Add(-time.Hour).Unix(),
+		"last_status_text": "the requested operation was partially successful",
 	}, point.Fields)
 	require.Equal(t, []string{
 		"(policyType eq 'NBU-Catalog' or policyType eq 'NBU_CATALOG') and state eq 'DONE'",

@@ -44,7 +44,8 @@ func TestJobsDecodeVendorShapes(t *testing.T) {
 			file: "list_api13.json", index: 0,
 			fields: map[string]interface{}{
 				"job_id": int64(4312), "parent_job_id": int64(4310), "child_count": int64(0), "status": int64(0),
-				"bytes": int64(52428800) * 1024, "files": int64(120345), "attempts": int64(1),
+				"status_text": "the requested operation was successfully completed",
+				"bytes":       int64(52428800) * 1024, "files": int64(120345), "attempts": int64(1),
 				"transfer_rate_bytes_per_second": int64(102400 * 1024), "percent_complete": int64(100),
 				"dedup_ratio": 84.5, "elapsed_seconds": int64(525), "queued_seconds": int64(40),
 				"start_time": ms("2024-06-10T06:13:20Z").Unix(),
@@ -63,7 +64,8 @@ func TestJobsDecodeVendorShapes(t *testing.T) {
 			file: "list_api4.json", index: 0,
 			fields: map[string]interface{}{
 				"job_id": int64(77), "parent_job_id": int64(0), "status": int64(1),
-				"bytes": int64(2048 * 1024), "files": int64(12), "attempts": int64(2),
+				"status_text": "the requested operation was partially successful",
+				"bytes":       int64(2048 * 1024), "files": int64(12), "attempts": int64(2),
 				"transfer_rate_bytes_per_second": int64(300 * 1024), "percent_complete": int64(100),
 				"dedup_ratio": 0.0, "elapsed_seconds": int64(3723),
 				"start_time": ms("2020-01-01T00:00:00Z").Unix(),
@@ -82,7 +84,8 @@ func TestJobsDecodeVendorShapes(t *testing.T) {
 			file: "odd_values.json", index: 0,
 			fields: map[string]interface{}{
 				"job_id": int64(9000000001), "parent_job_id": int64(9000000000), "status": int64(2074),
-				"bytes": int64(52428800) * 1024, "files": int64(3000000000), "attempts": int64(1),
+				"status_text": "Disk volume is down",
+				"bytes":       int64(52428800) * 1024, "files": int64(3000000000), "attempts": int64(1),
 				"transfer_rate_bytes_per_second": int64(4096 * 1024),
 				"elapsed_seconds":                int64(26 * 3600), "dedup_ratio": 12.5,
 				"start_time": ms("2024-06-10T06:13:20Z").Unix(),

@@ -90,6 +90,9 @@ func finishedJobFields(a *jobAttributes) map[string]interface{} {
 		"status": a.Status.V,
 		"bytes":  a.KilobytesTransferred.V * 1024,
 	}
+	if a.Status.Set {
+		setStatusText(fields, "status_text", a.Status.V)
+	}
 	setInt(fields, "parent_job_id", a.ParentJobID)
 	setInt(fields, "child_count", a.ChildCount)
 	setInt(fields, "files", a.NumberOfFiles)

@@ -92,6 +92,7 @@ var expectedSchema = map[string]measurementSchema{
 		optionalFields: map[string]string{
 			"free_bytes": "integer", "total_bytes": "integer", "used_bytes": "integer", "used_percent": "float",
 			"max_concurrent_drives": "integer", "max_concurrent_jobs": "integer",
+			"worm_capable": "integer", "worm_in_use": "integer",
 		},
 	},
 	"netbackup_disk_pool": {
@@ -102,15 +103,18 @@ var expectedSchema = map[string]measurementSchema{
 		optionalFields: map[string]string{
 			"available_bytes": "integer", "raw_bytes": "integer", "total_bytes": "integer", "used_bytes": "integer",
 			"used_percent": "float", "high_watermark_percent": "integer", "low_watermark_percent": "integer",
-			"up": "integer", "volumes": "integer", "volumes_down": "integer",
+			"up": "integer", "volumes": "integer", "volumes_down": "integer", "worm_capable": "integer",
 		},
 	},
 	"netbackup_disk_volume": {
-		collector:      "storage",
-		mustAppear:     true,
-		tags:           []string{"source", "disk_pool", "disk_volume"},
-		optionalTags:   []string{"state"},
-		optionalFields: map[string]string{"free_bytes": "integer", "raw_bytes": "integer", "up": "integer"},
+		collector:    "storage",
+		mustAppear:   true,
+		tags:         []string{"source", "disk_pool", "disk_volume"},
+		optionalTags: []string{"state"},
+		optionalFields: map[string]string{
+			"free_bytes": "integer", "raw_bytes": "integer", "up": "integer",
+			"worm_lock_min_seconds": "integer", "worm_lock_max_seconds": "integer",
+		},
 	},
 	"netbackup_storage_server": {
 		collector:    "storage",

@@ -32,6 +32,13 @@ func setScaledInt(fields map[string]interface{}, name string, v nbuapi.Int, fact
 	}
 }
 
+// setBool adds a 1/0 field only when the value was sent.
+func setBool(fields map[string]interface{}, name string, v nbuapi.Bool) {
+	if v.Set {
+		fields[name] = boolInt(v.V)
+	}
+}
+
 // setTag adds a tag only when its value is not blank.
 func setTag(tags map[string]string, name, value string) {
 	if value = strings.TrimSpace(value); value != "" {

@@ -12,16 +12,18 @@ import (
 
 // storageUnitAttributes: GET /storage/storage-units, type "storageUnit".
 type storageUnitAttributes struct {
-	Name                string     `json:"name"`
-	StorageType         string     `json:"storageType"`
-	StorageSubType      string     `json:"storageSubType"`
-	StorageServerType   string     `json:"storageServerType"`
-	StorageCategory     string     `json:"storageCategory"`
-	FreeCapacityBytes   nbuapi.Int `json:"freeCapacityBytes"`
-	TotalCapacityBytes  nbuapi.Int `json:"totalCapacityBytes"`
-	UsedCapacityBytes   nbuapi.Int `json:"usedCapacityBytes"`
-	MaxConcurrentJobs   nbuapi.Int `json:"maxConcurrentJobs"`
-	MaxConcurrentDrives nbuapi.Int `json:"maxConcurrentDrives"`
+	Name                string      `json:"name"`
+	StorageType         string      `json:"storageType"`
+	StorageSubType      string      `json:"storageSubType"`
+	StorageServerType   string      `json:"storageServerType"`
+	StorageCategory     string      `json:"storageCategory"`
+	FreeCapacityBytes   nbuapi.Int  `json:"freeCapacityBytes"`
+	TotalCapacityBytes  nbuapi.Int  `json:"totalCapacityBytes"`
+	UsedCapacityBytes   nbuapi.Int  `json:"usedCapacityBytes"`
+	MaxConcurrentJobs   nbuapi.Int  `json:"maxConcurrentJobs"`
+	MaxConcurrentDrives nbuapi.Int  `json:"maxConcurrentDrives"`
+	WormCapable         nbuapi.Bool `json:"wormCapable"` // WORM available for the unit
+	UseWorm             nbuapi.Bool `json:"useWorm"`     // WORM configured for the unit
 }
 
 // diskPoolAttributes: GET /storage/disk-pools, type "diskPool".
@@ -37,6 +39,7 @@ type diskPoolAttributes struct {
 	UsedCapacityBytes   nbuapi.Int       `json:"usedCapacityBytes"`
 	HighWaterMark       nbuapi.Int       `json:"highWaterMark"` // percent
 	LowWaterMark        nbuapi.Int       `json:"lowWaterMark"`  // percent
+	WormCapable         nbuapi.Bool      `json:"wormCapable"`
 }
 
 // diskVolumeInfo is one element of a disk pool's diskVolumes.
@@ -46,6 +49,10 @@ type diskVolumeInfo struct {
 	State         string     `json:"state"` // UP, DOWN, UNKNOWN
 	RawSizeBytes  nbuapi.Int `json:"rawSizeBytes"`
 	FreeSizeBytes nbuapi.Int `json:"freeSizeBytes"`
+	// How long an image on the volume stays indelible, at least and at
+	// most. The documents give no unit; MSDP's WORM settings are seconds.
+	WormIndelibleMinimumInterval nbuapi.Int `json:"wormIndelibleMinimumInterval"`
+	WormIndelibleMaximumInterval nbuapi.Int `json:"wormIndelibleMaximumInterval"`
 }
 
 // storageServerAttributes: GET /storage/storage-servers, type "storageServer".

@@ -48,6 +48,8 @@ func storageUnitPoint(source string, r nbuapi.Resource[storageUnitAttributes], d
 	}
 	setInt(fields, "max_concurrent_jobs", a.MaxConcurrentJobs)
 	setInt(fields, "max_concurrent_drives", a.MaxConcurrentDrives)
+	setBool(fields, "worm_capable", a.WormCapable)
+	setBool(fields, "worm_in_use", a.UseWorm)
 	return point{measurement: "netbackup_storage_unit", tags: tags, fields: fields}
 }
 
@@ -81,6 +83,7 @@ func diskPoolPoints(source string, r nbuapi.Resource[diskPoolAttributes]) []poin
 	if a.DiskPoolState != "" {
 		fields["up"] = upValue(a.DiskPoolState, "UP")
 	}
+	setBool(fields, "worm_capable", a.WormCapable)
 
 	points := make([]point, 0, 1+len(a.DiskVolumes))
 	if a.DiskVolumes != nil {
@@ -106,6 +109,8 @@ func diskVolumePoint(source, pool string, v diskVolumeInfo) point {
 	fields := make(map[string]interface{}, 3)
 	setInt(fields, "raw_bytes", v.RawSizeBytes)
 	setInt(fields, "free_bytes", v.FreeSizeBytes)
+	setInt(fields, "worm_lock_min_seconds", v.WormIndelibleMinimumInterval)
+	setInt(fields, "worm_lock_max_seconds", v.WormIndelibleMaximumInterval)
 	if v.State != "" {
 		fields["up"] = upValue(v.State, "UP")
 	}

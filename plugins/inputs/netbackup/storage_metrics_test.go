@@ -22,24 +22,27 @@ func TestDiskPoolPointsFromFixture(t *testing.T) {
 				"total_bytes": int64(30000000000000), "raw_bytes": int64(32985348833280),
 				"available_bytes": int64(12000000000000), "used_bytes": int64(18000000000000),
 				"used_percent": 60.0, "high_watermark_percent": int64(98), "low_watermark_percent": int64(80),
-				"volumes": int64(2), "volumes_down": int64(1), "up": int64(1),
+				"volumes": int64(2), "volumes_down": int64(1), "up": int64(1), "worm_capable": int64(1),
 			},
 		},
 		{
 			measurement: "netbackup_disk_volume",
 			tags:        map[string]string{"source": "nbu", "disk_pool": "dp-msdp-01", "disk_volume": "PureDiskVolume", "state": "UP"},
-			fields:      map[string]interface{}{"raw_bytes": int64(16492674416640), "free_bytes": int64(6000000000000), "up": int64(1)},
+			fields: map[string]interface{}{"raw_bytes": int64(16492674416640), "free_bytes": int64(6000000000000), "up": int64(1),
+				"worm_lock_min_seconds": int64(86400), "worm_lock_max_seconds": int64(94608000)},
 		},
 		{
+			// The lock durations as a numeric string are read too.
 			measurement: "netbackup_disk_volume",
 			tags:        map[string]string{"source": "nbu", "disk_pool": "dp-msdp-01", "disk_volume": "PureDiskVolume2", "state": "DOWN"},
-			fields:      map[string]interface{}{"raw_bytes": int64(16492674416640), "free_bytes": int64(6000000000000), "up": int64(0)},
+			fields: map[string]interface{}{"raw_bytes": int64(16492674416640), "free_bytes": int64(6000000000000), "up": int64(0),
+				"worm_lock_min_seconds": int64(3600), "worm_lock_max_seconds": int64(2592000)},
 		},
 	}, points)
 
-	// DOWN pool sent in mixed case, without usedCapacityBytes: the state is
-	// upper-cased, used_percent comes from the available space, used_bytes
-	// stays absent.
+	// DOWN pool sent in mixed case, without usedCapacityBytes nor WORM
+	// attributes: the state is upper-cased, used_percent comes from the
+	// available space, used_bytes and the WORM fields stay absent.
 	points = diskPoolPoints("nbu", pools[1])
 	require.Len(t, points, 2)
 	require.Equal(t, "DOWN", points[0].tags["state"])
@@ -79,7 +82,7 @@ func TestStorageUnitPointFromFixture(t *testing.T) {
 				"storage_category": "MSDP", "storage_server_type": "PureDisk", "disk_pool": "dp-msdp-01"},
 			fields: map[string]interface{}{"total_bytes": int64(21990232555520), "free_bytes": int64(8246337208320),
 				"used_bytes": int64(13743895347200), "used_percent": float64(13743895347200) / float64(21990232555520) * 100,
-				"max_concurrent_jobs": int64(40)},
+				"max_concurrent_jobs": int64(40), "worm_capable": int64(1), "worm_in_use": int64(1)},
 		},
 		{
 			name: "cloud unit (category in lower case): zero capacities are unknown, not empty; unknown pool id kept",
@@ -96,12 +99,12 @@ func TestStorageUnitPointFromFixture(t *testing.T) {
 			fields: map[string]interface{}{"max_concurrent_drives": int64(4)},
 		},
 		{
-			name: "disk unit without usedCapacityBytes: used_percent from free, numeric string tolerated",
+			name: "disk unit without usedCapacityBytes (used_percent from free), numeric string tolerated, useWorm absent",
 			unit: 3,
 			tags: map[string]string{"source": "nbu", "storage_unit": "stu-adv-04", "storage_type": "DISK",
 				"storage_category": "ADVANCED_DISK", "storage_server_type": "AdvancedDisk"},
 			fields: map[string]interface{}{"total_bytes": int64(1000), "free_bytes": int64(250),
-				"used_percent": 75.0, "max_concurrent_jobs": int64(8)},
+				"used_percent": 75.0, "max_concurrent_jobs": int64(8), "worm_capable": int64(0)},
 		},
 	}
 	for _, tt := range tests {

@@ -46,8 +46,10 @@ func TestStorageCollectorValuesEqualDataset(t *testing.T) {
 				up, down = 0, down+1
 			}
 			wantVolumes = append(wantVolumes, &testutil.Metric{Measurement: "netbackup_disk_volume",
-				Tags:   map[string]string{"source": source, "disk_pool": dp.Name, "disk_volume": v.Name, "state": v.State},
-				Fields: map[string]interface{}{"raw_bytes": v.RawSizeBytes, "free_bytes": v.FreeSizeBytes, "up": up}})
+				Tags: map[string]string{"source": source, "disk_pool": dp.Name, "disk_volume": v.Name, "state": v.State},
+				Fields: map[string]interface{}{"raw_bytes": v.RawSizeBytes, "free_bytes": v.FreeSizeBytes, "up": up,
+					"worm_lock_min_seconds": v.WormIndelibleMinimumInterval, "worm_lock_max_seconds": v.WormIndelibleMaximumInterval,
+				}})
 		}
 		up := int64(0)
 		if dp.DiskPoolState == "UP" {
@@ -59,7 +61,7 @@ func TestStorageCollectorValuesEqualDataset(t *testing.T) {
 				"total_bytes": dp.UsableSizeBytes, "raw_bytes": dp.RawSizeBytes, "available_bytes": dp.AvailableSpaceBytes,
 				"used_bytes": dp.UsedCapacityBytes, "used_percent": float64(dp.UsedCapacityBytes) / float64(dp.UsableSizeBytes) * 100,
 				"high_watermark_percent": dp.HighWaterMark, "low_watermark_percent": dp.LowWaterMark,
-				"volumes": int64(len(dp.DiskVolumes)), "volumes_down": down, "up": up,
+				"volumes": int64(len(dp.DiskVolumes)), "volumes_down": down, "up": up, "worm_capable": boolInt(dp.WormCapable),
 			}})
 	}
 	for _, item := range units {
@@ -72,7 +74,7 @@ func TestStorageCollectorValuesEqualDataset(t *testing.T) {
 		if id := item.Relationships.DiskPool.Data.ID; id != "" {
 			tags["disk_pool"] = poolNameByID[id]
 		}
-		fields := map[string]interface{}{}
+		fields := map[string]interface{}{"worm_capable": boolInt(su.WormCapable), "worm_in_use": boolInt(su.UseWorm)}
 		if su.TotalCapacityBytes != nil {
 			fields["total_bytes"] = *su.TotalCapacityBytes
 			fields["free_bytes"] = *su.FreeCapacityBytes

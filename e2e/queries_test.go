@@ -22,6 +22,7 @@ func (s *scenario) checkReadmeQueries(t *testing.T) {
 	failedPerDay := codeBlock(t, readme, "## Example queries", "sql", 0)
 	withoutGoodBackup := codeBlock(t, readme, "## Example queries", "sql", 1)
 	overWatermark := codeBlock(t, readme, "## Example queries", "sql", 2)
+	notRecommended := codeBlock(t, readme, "## Example queries", "sql", 3)
 
 	t.Run("failed_jobs_per_day", func(t *testing.T) {
 		var perDay int64
@@ -41,6 +42,9 @@ func (s *scenario) checkReadmeQueries(t *testing.T) {
 	})
 	t.Run("pools_over_their_high_watermark", func(t *testing.T) {
 		s.requireFilterSplits(t, overWatermark, `WHERE "used_percent" >= "high_watermark_percent"`, `WHERE "used_percent" < "high_watermark_percent"`)
+	})
+	t.Run("security_settings_not_as_recommended", func(t *testing.T) {
+		s.requireFilterSplits(t, notRecommended, `WHERE "compliant" = 0`, `WHERE "compliant" = 1`)
 	})
 }
 

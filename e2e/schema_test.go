@@ -187,6 +187,53 @@ var expectedSchema = map[string]measurementSchema{
 		optionalTags: []string{"primary_server"},
 		fields:       map[string]string{"consumed_bytes": "integer"},
 	},
+	// ransomware-era signals
+	"netbackup_security": {
+		collector:    "security",
+		mustAppear:   true,
+		tags:         []string{"source"},
+		optionalTags: []string{"setting"},
+		optionalFields: map[string]string{
+			"risk_score": "float", "settings_compliant": "integer", "settings_not_compliant": "integer",
+			"compliant": "integer", "value": "float", "weight_percent": "integer",
+		},
+	},
+	"netbackup_anomalies": {
+		collector:  "anomalies",
+		mustAppear: true,
+		tags:       []string{"source", "severity", "status"},
+		fields:     map[string]string{"count": "integer", "new_count": "integer"},
+	},
+	"netbackup_anomaly": {
+		collector:    "anomalies",
+		tags:         []string{"source", "severity"},
+		optionalTags: []string{"anomaly_type", "policy_type"},
+		fields:       map[string]string{"anomaly_id": "string"},
+		optionalFields: map[string]string{
+			"client": "string", "policy_name": "string", "job_id": "integer", "backup_id": "string",
+			"score": "float", "anomaly_count": "integer", "status": "string", "summary": "string",
+		},
+	},
+	"netbackup_malware_scans": {
+		collector:    "malware",
+		mustAppear:   true,
+		tags:         []string{"source"},
+		optionalTags: []string{"result", "state"},
+		optionalFields: map[string]string{
+			"count": "integer", "files_impacted": "integer",
+			"clients": "integer", "impacted_clients": "integer", "new_impacted": "integer",
+		},
+	},
+	"netbackup_malware_scan": {
+		collector:    "malware",
+		tags:         []string{"source"},
+		optionalTags: []string{"policy_type", "backup_type"},
+		fields:       map[string]string{"scan_id": "string"},
+		optionalFields: map[string]string{
+			"client": "string", "policy_name": "string", "backup_time": "integer", "files_impacted": "integer",
+			"malware": "string", "result": "string",
+		},
+	},
 	"netbackup_certificate": {
 		collector:      "certificates",
 		mustAppear:     true,

@@ -32,9 +32,11 @@ type Anomaly struct {
 	createdMs          int64
 }
 
-// anomalyNewInterval spaces the anomalies detected after Start: one every
+// The anomalies detected after Start: the first newFirstAfterStart after
+// it (so that a short test run sees one), then one every
 // anomalyNewInterval of simulated time, for anomalyNewWindow.
 const (
+	newFirstAfterStart = 30 * time.Minute
 	anomalyNewInterval = 6 * time.Hour
 	anomalyNewWindow   = 7 * 24 * time.Hour
 )
@@ -80,8 +82,8 @@ var severityScores = map[string][2]float64{"LOW": {1, 4}, "MEDIUM": {4, 7}, "HIG
 
 // buildAnomalies makes cfg.Anomalies anomalies detected during the 30 days
 // before Start (each severity several times, most not reviewed yet) and
-// one more every anomalyNewInterval after Start, which appear as the
-// simulated clock reaches them.
+// more after Start (newFirstAfterStart, then every anomalyNewInterval),
+// which appear as the simulated clock reaches them.
 func (d *dataset) buildAnomalies(cfg Config, rng *rand.Rand) {
 	types := anomalyTypesOf(cfg.Release)
 	severities := []string{"HIGH", "MEDIUM", "LOW", "MEDIUM", "LOW", "LOW"}
@@ -124,7 +126,7 @@ func (d *dataset) buildAnomalies(cfg Config, rng *rand.Rand) {
 		}
 		add(created, status, i)
 	}
-	for t, i := cfg.Start.Add(anomalyNewInterval), cfg.Anomalies; !t.After(cfg.Start.Add(anomalyNewWindow)); t, i = t.Add(anomalyNewInterval), i+1 {
+	for t, i := cfg.Start.Add(newFirstAfterStart), cfg.Anomalies; !t.After(cfg.Start.Add(anomalyNewWindow)); t, i = t.Add(anomalyNewInterval), i+1 {
 		add(t, "NOT_REVIEWED", i)
 	}
 	// newest first, as the NetBackup web UI lists them

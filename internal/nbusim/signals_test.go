@@ -66,7 +66,7 @@ func TestAnomaliesSeveritiesStatusesAndArrivals(t *testing.T) {
 	// Anomalies detected later appear as the clock reaches them.
 	sim.Advance(13 * time.Hour)
 	_, count = walkOffset(t, sim, "/security/anomalies", url.Values{"page[limit]": {"100"}})
-	require.Equal(t, 18+2, count, "one every 6 h")
+	require.Equal(t, 18+3, count, "after 30 min, then one every 6 h")
 
 	filtered := decodePage(t, get(t, sim, "/security/anomalies?"+url.Values{
 		"filter": {"anomalySeverity eq 'HIGH'"}, "page[limit]": {"100"},
@@ -117,7 +117,7 @@ func TestLatestScanResultsCleanMajorityAndInfectedArrivals(t *testing.T) {
 	p := decodePage(t, get(t, sim, "/malware/latest-scan-results?"+url.Values{
 		"filter": {"scanResult eq 'IMPACTED'"}, "page[limit]": {"100"},
 	}.Encode()))
-	require.Len(t, p.Data, impactedNow+1, "a new infected backup every 12 h")
+	require.Len(t, p.Data, impactedNow+1, "the first scan after Start and every sixth found malware")
 	for _, d := range p.Data {
 		require.Positive(t, d.Attributes["numberOfFilesImpacted"].(float64))
 	}

@@ -34,8 +34,8 @@ type Config struct {
 	MediaServers  int           // default 3
 	Alerts        int           // default 60
 	SLPImages     int           // default 150
-	Anomalies     int           // anomalies detected before Start (default 18; more arrive every 6 h after)
-	MalwareScans  int           // malware scans completed before Start (default 60; more every 2 h after)
+	Anomalies     int           // anomalies detected before Start (default 18; more from 30 min after, every 6 h)
+	MalwareScans  int           // malware scans completed before Start (default 60; more from 30 min after, every 2 h)
 	Latency       time.Duration // added to every request (benchmarks)
 	Live          bool          // real-time clock: jobs progress QUEUED->ACTIVE->DONE, new jobs arrive
 	Start         time.Time     // simulated "now" at start (default: time.Now() truncated to ms)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -49,36 +48,14 @@ type alertCounts struct {
 	count, newCount int64
 }
 
-// alertsState is what survives a restart.
-type alertsState struct {
-	Newest      time.Time `json:"newest"`
-	IDsAtNewest []string  `json:"ids_at_newest"`
-}
-
-// isNew tells whether an alert created at t with id comes after the state.
-func (s *alertsState) isNew(id string, t time.Time) bool {
-	return t.After(s.Newest) || (t.Equal(s.Newest) && !slices.Contains(s.IDsAtNewest, id))
-}
-
-// observe moves the state forward past the alert.
-func (s *alertsState) observe(id string, t time.Time) {
-	switch {
-	case t.After(s.Newest):
-		s.Newest = t
-		s.IDsAtNewest = []string{id}
-	case t.Equal(s.Newest) && !slices.Contains(s.IDsAtNewest, id):
-		s.IDsAtNewest = append(s.IDsAtNewest, id)
-	}
-}
-
 type alertsCollector struct {
 	srv      *server
 	lookback time.Duration
 	events   bool
 
 	mu       sync.Mutex
-	baseline bool // state holds what earlier gathers saw
-	state    alertsState
+	baseline bool       // state holds what earlier gathers saw
+	state    newestSeen // what survives a restart
 	reported map[alertKey]bool
 }
 
@@ -111,7 +88,7 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 		"sort":   {"createdDateTime"},
 	}
 	counts := make(map[alertKey]*alertCounts)
-	next := alertsState{Newest: c.state.Newest, IDsAtNewest: slices.Clone(c.state.IDsAtNewest)}
+	next := c.state.clone()
 	var events []alertEvent
 	// Offset pages of a list that grows at its head (newest first) can
 	// repeat an item at a page boundary: each id counts once.
@@ -223,7 +200,7 @@ func (c *alertsCollector) loadState(data json.RawMessage) error {
 	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		return nil
 	}
-	var s alertsState
+	var s newestSeen
 	if err := json.Unmarshal(data, &s); err != nil {
 		return err
 	}

@@ -24,6 +24,9 @@ var collectorTable = []struct {
 	{"services", newServicesCollector},
 	{"licensing", newLicensingCollector},
 	{"certificates", newCertificatesCollector},
+	{"security", newSecurityCollector},
+	{"anomalies", newAnomaliesCollector},
+	{"malware", newMalwareCollector},
 }
 
 // knownCollectors lists the collector names in the table's order.

@@ -51,6 +51,8 @@ type simulatorSettings struct {
 	MediaServers int       `json:"media_servers,omitempty"`
 	Alerts       int       `json:"alerts,omitempty"`
 	SLPImages    int       `json:"slp_images,omitempty"`
+	Anomalies    int       `json:"anomalies,omitempty"`
+	MalwareScans int       `json:"malware_scans,omitempty"`
 	NoRights     bool      `json:"no_rights,omitempty"`
 }
 
@@ -87,6 +89,8 @@ func (s simulatorSettings) config() nbusim.Config {
 		MediaServers: s.MediaServers,
 		Alerts:       s.Alerts,
 		SLPImages:    s.SLPImages,
+		Anomalies:    s.Anomalies,
+		MalwareScans: s.MalwareScans,
 		Start:        start,
 	}
 }

@@ -45,13 +45,16 @@ const goldenAPIKey = "golden-api-key"
 
 // stampedByData are the measurements whose timestamp comes from the data:
 // netbackup_job carries the job's end time plus its id in nanoseconds,
-// netbackup_alert the alert's creation time. Their timestamps are compared
-// exactly. Every other point is stamped at gather time: expected.out gives
+// netbackup_alert the alert's creation time, netbackup_anomaly its
+// detection time, netbackup_malware_scan the end of the scan. Their
+// timestamps are compared exactly. Every other point is stamped at gather time: expected.out gives
 // it no timestamp, and the test checks that its time lies within the
 // gather, then compares it without time.
 var stampedByData = map[string]bool{
-	"netbackup_job":   true,
-	"netbackup_alert": true,
+	"netbackup_job":          true,
+	"netbackup_alert":        true,
+	"netbackup_anomaly":      true,
+	"netbackup_malware_scan": true,
 }
 
 // volatileFields have values that follow the local clock or the speed of

@@ -49,6 +49,10 @@ type NetBackup struct {
 	AlertLookback config.Duration `toml:"alert_lookback"`
 	AlertEvents   bool            `toml:"alert_events"`
 
+	// anomalies, malware: one point per new anomaly / newly infected backup
+	AnomalyEvents bool `toml:"anomaly_events"`
+	MalwareEvents bool `toml:"malware_events"`
+
 	// services: "primary" or "all" (the primary and every media server)
 	ServiceHosts string `toml:"service_hosts"`
 

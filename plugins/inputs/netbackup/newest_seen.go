@@ -1,0 +1,75 @@
+package netbackup
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"sync"
+	"time"
+)
+
+// newestSeen is the progress of a collector that reports each new item of a
+// list once (alerts, anomalies, malware scans): the newest creation time
+// seen and the ids of the items created at that very instant. An item is
+// new when it was created later, or at that instant with another id. It
+// follows the server's clock, not ours, and is what the state file keeps.
+type newestSeen struct {
+	Newest      time.Time `json:"newest"`
+	IDsAtNewest []string  `json:"ids_at_newest"`
+}
+
+// isNew tells whether an item created at t with id comes after the state.
+func (s *newestSeen) isNew(id string, t time.Time) bool {
+	return t.After(s.Newest) || (t.Equal(s.Newest) && !slices.Contains(s.IDsAtNewest, id))
+}
+
+// observe moves the state forward past the item.
+func (s *newestSeen) observe(id string, t time.Time) {
+	switch {
+	case t.After(s.Newest):
+		s.Newest = t
+		s.IDsAtNewest = []string{id}
+	case t.Equal(s.Newest) && !slices.Contains(s.IDsAtNewest, id):
+		s.IDsAtNewest = append(s.IDsAtNewest, id)
+	}
+}
+
+// clone returns a copy that observe can move without touching s.
+func (s *newestSeen) clone() newestSeen {
+	return newestSeen{Newest: s.Newest, IDsAtNewest: slices.Clone(s.IDsAtNewest)}
+}
+
+// seenProgress is the saved progress of a collector that reports new items
+// once. Without a saved state the first gather only sets the baseline: a
+// restart without a state file must not replay every item as new.
+type seenProgress struct {
+	mu       sync.Mutex // held for a whole collect
+	baseline bool       // state holds what earlier gathers saw
+	state    newestSeen
+}
+
+// loadState restores the newest item seen by an earlier process.
+func (p *seenProgress) loadState(data json.RawMessage) error {
+	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return nil
+	}
+	var s newestSeen
+	if err := json.Unmarshal(data, &s); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.state = s
+	p.baseline = true
+	return nil
+}
+
+// saveState returns null until a gather has set the baseline.
+func (p *seenProgress) saveState() (json.RawMessage, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.baseline {
+		return json.RawMessage("null"), nil
+	}
+	return json.Marshal(p.state)
+}

@@ -206,6 +206,7 @@ var expectedSchema = map[string]measurementSchema{
 	},
 	"netbackup_anomaly": {
 		collector:    "anomalies",
+		mustAppear:   true, // the simulator detects one 30 min after its start; e2e turns events on
 		tags:         []string{"source", "severity"},
 		optionalTags: []string{"anomaly_type", "policy_type"},
 		fields:       map[string]string{"anomaly_id": "string"},
@@ -226,6 +227,7 @@ var expectedSchema = map[string]measurementSchema{
 	},
 	"netbackup_malware_scan": {
 		collector:    "malware",
+		mustAppear:   true, // the simulator detects one 30 min after its start; e2e turns events on
 		tags:         []string{"source"},
 		optionalTags: []string{"policy_type", "backup_type"},
 		fields:       map[string]string{"scan_id": "string"},

@@ -1,14 +1,11 @@
 package netbackup
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/influxdata/telegraf"
@@ -44,19 +41,13 @@ type alertKey struct {
 // not a missing series. JOB is the only category the document lists.
 var defaultAlertKeys = []alertKey{{"ERROR", "JOB"}, {"WARNING", "JOB"}, {"INFO", "JOB"}}
 
-type alertCounts struct {
-	count, newCount int64
-}
-
 type alertsCollector struct {
 	srv      *server
 	lookback time.Duration
 	events   bool
 
-	mu       sync.Mutex
-	baseline bool       // state holds what earlier gathers saw
-	state    newestSeen // what survives a restart
-	reported map[alertKey]bool
+	seenProgress                   // what survives a restart
+	reported     map[alertKey]bool // guarded by seenProgress.mu
 }
 
 func newAlertsCollector(p *NetBackup, srv *server) (collector, error) {
@@ -87,7 +78,7 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 		"filter": {"createdDateTime ge " + nbuapi.ODataTime(start)},
 		"sort":   {"createdDateTime"},
 	}
-	counts := make(map[alertKey]*alertCounts)
+	counts := make(map[alertKey]*seenCounts)
 	next := c.state.clone()
 	var events []alertEvent
 	// Offset pages of a list that grows at its head (newest first) can
@@ -111,7 +102,7 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 		key := alertKey{severity: a.Severity, category: a.Category}
 		cnt := counts[key]
 		if cnt == nil {
-			cnt = &alertCounts{}
+			cnt = &seenCounts{}
 			counts[key] = cnt
 		}
 		cnt.count++
@@ -137,7 +128,7 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 	return nil
 }
 
-func (c *alertsCollector) emitCounts(acc telegraf.Accumulator, counts map[alertKey]*alertCounts) {
+func (c *alertsCollector) emitCounts(acc telegraf.Accumulator, counts map[alertKey]*seenCounts) {
 	for key := range counts {
 		c.reported[key] = true
 	}
@@ -154,7 +145,7 @@ func (c *alertsCollector) emitCounts(acc telegraf.Accumulator, counts map[alertK
 	for _, key := range keys {
 		cnt := counts[key]
 		if cnt == nil {
-			cnt = &alertCounts{}
+			cnt = &seenCounts{}
 		}
 		acc.AddFields("netbackup_alerts",
 			map[string]interface{}{"count": cnt.count, "new_count": cnt.newCount},
@@ -193,30 +184,4 @@ func alertEventFields(e alertEvent) map[string]interface{} {
 		fields["policy_name"] = v
 	}
 	return fields
-}
-
-// loadState restores the newest alert seen by an earlier process.
-func (c *alertsCollector) loadState(data json.RawMessage) error {
-	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
-		return nil
-	}
-	var s newestSeen
-	if err := json.Unmarshal(data, &s); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.state = s
-	c.baseline = true
-	return nil
-}
-
-// saveState returns null until a gather has set the baseline.
-func (c *alertsCollector) saveState() (json.RawMessage, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.baseline {
-		return json.RawMessage("null"), nil
-	}
-	return json.Marshal(c.state)
 }

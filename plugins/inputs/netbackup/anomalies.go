@@ -78,7 +78,7 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 		return nil
 	}
 
-	counts := make(map[anomalyKey]*alertCounts)
+	counts := make(map[anomalyKey]*seenCounts)
 	next := c.state.clone()
 	var events []anomalyEvent
 	seen := make(map[string]bool) // an item repeated at a page boundary counts once
@@ -94,7 +94,7 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 			key := anomalyKey{severity: stateTag(a.AnomalySeverity), status: stateTag(a.AnomalyStatus)}
 			cnt := counts[key]
 			if cnt == nil {
-				cnt = &alertCounts{}
+				cnt = &seenCounts{}
 				counts[key] = cnt
 			}
 			cnt.count++
@@ -125,7 +125,7 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 	return joinFamilyResults(res)
 }
 
-func (c *anomaliesCollector) emitCounts(acc telegraf.Accumulator, counts map[anomalyKey]*alertCounts) {
+func (c *anomaliesCollector) emitCounts(acc telegraf.Accumulator, counts map[anomalyKey]*seenCounts) {
 	for key := range counts {
 		c.reported[key] = true
 	}
@@ -142,7 +142,7 @@ func (c *anomaliesCollector) emitCounts(acc telegraf.Accumulator, counts map[ano
 	for _, key := range keys {
 		cnt := counts[key]
 		if cnt == nil {
-			cnt = &alertCounts{}
+			cnt = &seenCounts{}
 		}
 		tags := map[string]string{"source": c.srv.source}
 		setTag(tags, "severity", key.severity)

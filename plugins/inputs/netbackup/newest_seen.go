@@ -39,6 +39,12 @@ func (s *newestSeen) clone() newestSeen {
 	return newestSeen{Newest: s.Newest, IDsAtNewest: slices.Clone(s.IDsAtNewest)}
 }
 
+// seenCounts are the items of one series: all of them, and those first
+// seen by this gather.
+type seenCounts struct {
+	count, newCount int64
+}
+
 // seenProgress is the saved progress of a collector that reports new items
 // once. Without a saved state the first gather only sets the baseline: a
 // restart without a state file must not replay every item as new.

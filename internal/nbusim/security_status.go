@@ -99,9 +99,13 @@ func securityStatus(v apiVersion) map[string]any {
 		}
 		details[s.name] = d
 	}
+	score := 0.0
+	if weights > 0 {
+		score = math.Round(weighted/weights*10) / 10
+	}
 	attrs := map[string]any{
 		"templateVersion":        int64(1),
-		"platformRiskScore":      math.Round(weighted/weights*10) / 10,
+		"platformRiskScore":      score,
 		"securitySettingsDetail": details,
 	}
 	data := map[string]any{"id": "statusResponse", "type": "statusResponse", "attributes": attrs}
@@ -112,9 +116,17 @@ func securityStatus(v apiVersion) map[string]any {
 	return map[string]any{"data": data}
 }
 
-// handleSecurityStatus answers GET /security/status. A key without the
+// handleSecurityStatus answers GET /security/status. The endpoint came
+// with API 12.0: asked for an older version, it answers 406 like any
+// endpoint asked for a version it does not produce. A key without the
 // |SECURITY|SETTINGS| view right gets 401, as for any single resource.
 func (s *Simulator) handleSecurityStatus(w http.ResponseWriter, r *request, _ string) {
+	if r.version.less(api12) {
+		s.writeError(w, r.version, http.StatusNotAcceptable, codeInvalidRequest,
+			"Invalid Accept type. Make sure your Accept header matches what this API produces.",
+			"GET /security/status is produced from version 12.0 on")
+		return
+	}
 	if s.cfg.NoRights {
 		s.writeError(w, r.version, http.StatusUnauthorized, codeUnauthorized,
 			"Authorization header is missing, the token is invalid, or you do not have permission for this action.")

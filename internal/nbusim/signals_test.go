@@ -182,6 +182,10 @@ func TestSecurityStatusPerVersion(t *testing.T) {
 	require.EqualValues(t, 40, dte["totalHosts"])
 
 	require.Contains(t, settings(status("11.2")), "nacState")
+	older := get(t, newTestSim(t, Config{Release: "11.0"}), "/security/status",
+		"Accept", "application/vnd.netbackup+json;version=11.0")
+	require.Equal(t, http.StatusNotAcceptable, older.Code, "the endpoint came with API 12.0: %s", older.Body.String())
+	errorEnvelopeOf(t, older)
 	score := v110["attrs"].(map[string]any)["platformRiskScore"].(float64)
 	require.Greater(t, score, 0.0)
 	require.Less(t, score, 100.0)

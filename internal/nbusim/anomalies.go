@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -147,11 +148,7 @@ func anomalySummary(typ string, kb int64, rng *rand.Rand) string {
 
 // sortByMsDesc orders s by key, newest first, keeping ties in order.
 func sortByMsDesc[T any](s []T, key func(T) int64) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && key(s[j]) > key(s[j-1]); j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
+	slices.SortStableFunc(s, func(a, b T) int { return cmp3(key(b), key(a)) })
 }
 
 func (d *dataset) anomalyList() *resourceList {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,9 +27,13 @@ type resourceList struct {
 	defLimit int
 	maxLimit int
 	// sortable names the attributes the document lets sort= order by
-	// (nil: sort is ignored, the list keeps its own order).
+	// (nil: sort is ignored, the list keeps its own order). Offset-paged
+	// lists only: a cursor is an item position, which needs the list order.
 	sortable []string
 	items    []resourceItem
+
+	ordersMu sync.Mutex
+	orders   map[string][]int // item positions per sort= value, computed once
 }
 
 type resourceItem struct {
@@ -135,9 +140,14 @@ func (s *Simulator) serveList(w http.ResponseWriter, r *request, l *resourceList
 		s.badRequest(w, r.version, err.Error())
 		return
 	}
-	var idx []int // positions in l.items that pass
+	order, err := l.order(q.Get("sort"))
+	if err != nil {
+		s.badRequest(w, r.version, err.Error())
+		return
+	}
+	var idx []int // positions in l.items that pass, in the order asked for
 	if !s.cfg.NoRights {
-		for i := range l.items {
+		for _, i := range order {
 			it := &l.items[i]
 			if keep != nil && !keep(it) {
 				continue
@@ -147,10 +157,6 @@ func (s *Simulator) serveList(w http.ResponseWriter, r *request, l *resourceList
 			}
 			idx = append(idx, i)
 		}
-	}
-	if err := l.sortIndex(idx, q.Get("sort")); err != nil {
-		s.badRequest(w, r.version, err.Error())
-		return
 	}
 	if l.paging == cursorPaging {
 		s.serveCursorList(w, r, l, q, idx, limit)

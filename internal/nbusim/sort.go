@@ -7,36 +7,52 @@ import (
 	"time"
 )
 
-// sortIndex orders idx (positions in l.items) as a sort= parameter asks:
-// one attribute of l.sortable, "-" in front for descending. Without the
-// parameter, or on a list that declares no sortable attributes, the list's
-// own order stays. Items without the attribute come last.
-func (l *resourceList) sortIndex(idx []int, param string) error {
-	if param == "" || l.sortable == nil {
-		return nil
+// order returns the positions of l's items in the order a sort= parameter
+// asks for: one attribute of l.sortable, "-" in front for descending; items
+// without the attribute come last. Without the parameter, or on a list that
+// declares no sortable attributes, the list's own order. The items never
+// change, so each order is computed once.
+func (l *resourceList) order(param string) ([]int, error) {
+	if param == "" || l.sortable == nil || l.paging == cursorPaging {
+		param = ""
 	}
 	attr, desc := strings.CutPrefix(param, "-")
-	if !slices.Contains(l.sortable, attr) {
-		return fmt.Errorf("sort on %q is not supported: sortable attributes are %s", attr, strings.Join(l.sortable, ", "))
+	if param != "" && !slices.Contains(l.sortable, attr) {
+		return nil, fmt.Errorf("sort on %q is not supported: sortable attributes are %s", attr, strings.Join(l.sortable, ", "))
 	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		va, okA := l.items[a].flat[attr]
-		vb, okB := l.items[b].flat[attr]
-		switch {
-		case !okA && !okB:
-			return 0
-		case !okA:
-			return 1
-		case !okB:
-			return -1
-		}
-		c := compareFlat(va, vb)
-		if desc {
-			c = -c
-		}
-		return c
-	})
-	return nil
+	l.ordersMu.Lock()
+	defer l.ordersMu.Unlock()
+	if o, ok := l.orders[param]; ok {
+		return o, nil
+	}
+	o := make([]int, len(l.items))
+	for i := range o {
+		o[i] = i
+	}
+	if param != "" {
+		slices.SortStableFunc(o, func(a, b int) int {
+			va, okA := l.items[a].flat[attr]
+			vb, okB := l.items[b].flat[attr]
+			switch {
+			case !okA && !okB:
+				return 0
+			case !okA:
+				return 1
+			case !okB:
+				return -1
+			}
+			c := compareFlat(va, vb)
+			if desc {
+				c = -c
+			}
+			return c
+		})
+	}
+	if l.orders == nil {
+		l.orders = make(map[string][]int)
+	}
+	l.orders[param] = o
+	return o, nil
 }
 
 // compareFlat orders two values of flatten's types; values of different

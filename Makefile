@@ -8,6 +8,10 @@ TOOLS         := $(CURDIR)/.tools/bin
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS       := -s -w -X main.version=$(VERSION)
 GOLANGCI_LINT_VERSION := v2.15.0
+# The Telegraf release the plugin is built against, read from go.mod so that
+# it is written in one place; Telegraf's README linter comes from the same release.
+TELEGRAF_VERSION := $(shell awk '$$1 == "github.com/influxdata/telegraf" { print $$2 }' go.mod)
+README_LINTER := $(TOOLS)/readme_linter
 
 .PHONY: all build test lint demo e2e bench soak fuzz clean sample-config
 
@@ -23,12 +27,22 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-## lint: golangci-lint, pinned and installed into .tools/
-lint: $(TOOLS)/golangci-lint
+## lint: golangci-lint and Telegraf's README linter, pinned and installed into .tools/
+lint: $(TOOLS)/golangci-lint $(README_LINTER)-$(TELEGRAF_VERSION)
 	$(TOOLS)/golangci-lint run ./...
+	$(README_LINTER) plugins/inputs/netbackup/README.md
 
 $(TOOLS)/golangci-lint:
 	GOBIN=$(TOOLS) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+# The linter takes the plugin type from the path it is given
+# (plugins/inputs/NAME/README.md): run it from the repository root with that
+# relative path, or it checks nothing. The versioned stamp rebuilds it when
+# go.mod moves to another Telegraf release.
+$(README_LINTER)-$(TELEGRAF_VERSION):
+	@test -n "$(TELEGRAF_VERSION)" || { echo "no github.com/influxdata/telegraf version found in go.mod" >&2; exit 1; }
+	GOBIN=$(TOOLS) $(GO) install github.com/influxdata/telegraf/tools/readme_linter@$(TELEGRAF_VERSION)
+	touch $@
 
 ## sample-config: print the sample configuration
 sample-config: build
@@ -41,7 +55,7 @@ demo: build
 ## e2e: real Telegraf (pinned, .tools/) + real InfluxDB 1.x + the simulator; checks the six e2e guarantees
 ## and runs the README's commands as written
 e2e:
-	./scripts/install-telegraf.sh
+	TELEGRAF_VERSION=$(TELEGRAF_VERSION) ./scripts/install-telegraf.sh
 	./scripts/install-influxdb.sh
 	./scripts/install-e2e-tools.sh
 	E2E_TELEGRAF=$(TOOLS)/telegraf $(GO) test -tags e2e -count=1 -timeout 15m -v ./e2e/

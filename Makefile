@@ -12,8 +12,10 @@ GOLANGCI_LINT_VERSION := v2.15.0
 # it is written in one place; Telegraf's README linter comes from the same release.
 TELEGRAF_VERSION := $(shell awk '$$1 == "github.com/influxdata/telegraf" { print $$2 }' go.mod)
 README_LINTER := $(TOOLS)/readme_linter
+NFPM_VERSION  := v2.48.0
+NFPM          := $(TOOLS)/nfpm
 
-.PHONY: all build test lint demo e2e bench soak fuzz clean sample-config
+.PHONY: all build test lint demo e2e bench soak fuzz clean sample-config package release
 
 all: build
 
@@ -42,6 +44,18 @@ $(TOOLS)/golangci-lint:
 $(README_LINTER)-$(TELEGRAF_VERSION):
 	@test -n "$(TELEGRAF_VERSION)" || { echo "no github.com/influxdata/telegraf version found in go.mod" >&2; exit 1; }
 	GOBIN=$(TOOLS) $(GO) install github.com/influxdata/telegraf/tools/readme_linter@$(TELEGRAF_VERSION)
+	touch $@
+
+## package: .deb and .rpm (amd64 and arm64; PKG_ARCHES=amd64 for one) into dist/
+package: $(NFPM)-$(NFPM_VERSION)
+	NFPM=$(NFPM) VERSION=$(VERSION) GO=$(GO) ./scripts/package/build.sh package
+
+## release: dist/ emptied, then the packages, linux amd64/arm64 .tar.gz, windows/amd64 .zip, SHA256SUMS
+release: $(NFPM)-$(NFPM_VERSION)
+	NFPM=$(NFPM) VERSION=$(VERSION) GO=$(GO) ./scripts/package/build.sh release
+
+$(NFPM)-$(NFPM_VERSION):
+	GOBIN=$(TOOLS) $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
 	touch $@
 
 ## sample-config: print the sample configuration
@@ -76,4 +90,4 @@ fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist

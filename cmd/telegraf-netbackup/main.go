@@ -7,7 +7,7 @@
 //
 //	[[inputs.execd]]
 //	  alias = "netbackup"
-//	  command = ["/usr/local/bin/telegraf-netbackup", "-config", "/etc/telegraf-netbackup/netbackup.toml"]
+//	  command = ["/usr/bin/telegraf-netbackup", "-config", "/etc/telegraf-netbackup/netbackup.toml"]
 //	  signal = "STDIN"
 //	  interval = "5m"
 //	  restart_delay = "30s"

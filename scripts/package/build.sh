@@ -69,9 +69,12 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
 # Static binaries (no cgo): the same file runs on every glibc and musl system.
+# -buildvcs=false: Go stamps git details in a clone but not in a worktree or
+# an unpacked source archive; the version comes from -X main.version instead,
+# so the same commit gives the same bytes from any checkout.
 build_binary() { # GOOS GOARCH OUTPUT
 	echo "build.sh: $1/$2 $VERSION" >&2
-	CGO_ENABLED=0 GOOS=$1 GOARCH=$2 "$GO" build -trimpath \
+	CGO_ENABLED=0 GOOS=$1 GOARCH=$2 "$GO" build -trimpath -buildvcs=false \
 		-ldflags "-s -w -X main.version=$VERSION" -o "$3" ./cmd/telegraf-netbackup
 }
 

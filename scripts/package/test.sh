@@ -9,7 +9,9 @@
 #     unchanged gets the same metrics;
 #   - an upgrade keeps the edited config and the job state; remove keeps
 #     them; purge deletes them;
-#   - the .rpm holds the same paths and modes, config marked noreplace;
+#   - the .rpm holds the same paths and modes, config marked noreplace; Debian's
+#     rpm installs, upgrades and erases it with the same results as the README
+#     says (scriptlets run, edited config kept, .rpmsave on erase);
 #   - the arm64 and Windows binaries are built for their platforms, with the
 #     version stamped.
 # It leaves the machine as it found it: the package purged, a telegraf user it
@@ -283,6 +285,33 @@ for r in "${rpms[0]}" "${arm_rpms[0]}"; do
 done
 expected_arch=$(rpm -qp --nosignature --qf '%{ARCH}' "${arm_rpms[0]}")
 [[ $expected_arch == aarch64 ]] || fail "the arm64 rpm says arch $expected_arch"
+
+step "the .rpm, installed by Debian's rpm (own database): scripts, upgrade, erase"
+# rpm's scriptlets run here with /bin/sh as on RHEL; the database lives in
+# the work directory, so this machine's rpm database is untouched.
+rpmdb=(--dbpath "$work/rpmdb")
+rpm "${rpmdb[@]}" --initdb
+rpm "${rpmdb[@]}" -i --nodeps --force-debian "${rpms[0]}" 2>"$work/rpm.err" ||
+	{ cat "$work/rpm.err" >&2; fail "rpm -i ${rpms[0]}"; }
+expect_stat /usr/bin/telegraf-netbackup "root:root 755"
+expect_stat "$config" "root:telegraf 640"
+expect_stat "$state_dir" "telegraf:telegraf 750"
+echo '# edited by the administrator' >>"$config"
+cp "$config" "$work/config.edited"
+echo '{}' >"$state_dir/state.json"
+rpm "${rpmdb[@]}" -U --replacepkgs --nodeps --force-debian "${rpms[0]}" 2>"$work/rpm.err" ||
+	{ cat "$work/rpm.err" >&2; fail "rpm -U --replacepkgs ${rpms[0]}"; }
+cmp -s "$config" "$work/config.edited" || fail "rpm -U changed the edited $config"
+pass "rpm -U kept the edited $config"
+expect_stat "$config" "root:telegraf 640"
+rpm "${rpmdb[@]}" -e --nodeps telegraf-netbackup 2>"$work/rpm.err" || { cat "$work/rpm.err" >&2; fail "rpm -e telegraf-netbackup"; }
+expect_absent /usr/bin/telegraf-netbackup
+expect_absent "$config"
+cmp -s "$config.rpmsave" "$work/config.edited" || fail "rpm -e did not keep the edited config as $config.rpmsave"
+pass "rpm -e kept the edited config as $config.rpmsave"
+[[ -s $state_dir/state.json ]] || fail "rpm -e deleted $state_dir/state.json"
+pass "rpm -e kept $state_dir/state.json"
+rm -rf /etc/telegraf-netbackup /var/lib/telegraf-netbackup
 
 step "the cross-built binaries: platform and version"
 mkdir -p "$work/x"

@@ -23,6 +23,16 @@ func relTLSRows() []relFaultRow {
 		relUnitsLost("redirect to another host: the credential does not follow", 0,
 			"GET /storage/storage-units: 401 Unauthorized").
 			withFront(relRedirectToOtherHost),
+		{
+			name:    "307 of POST /login to another host: refused, the password stays",
+			sim:     relLoginSim,
+			front:   relRedirectLoginToOtherHost,
+			up:      1,
+			errs:    []string{`login failed for user "reluser": POST /login: redirect refused`, "a login is never followed"},
+			absent:  relStorageSet,
+			retries: 0,
+			failed:  -1,
+		},
 		relUnitsLost("redirect to plain http: refused", 0,
 			"GET /storage/storage-units", "redirect refused: the server redirected to plain http://", "only https is followed").
 			withFront(relRedirectToPlainHTTP),
@@ -54,6 +64,17 @@ func relRedirectToOtherHost(env *testEnv, sim http.Handler) http.Handler {
 		require.Empty(env.t, other.auth.seen(), "the credential followed the redirect to another host")
 	})
 	return relRedirect(storageUnitsPath, other.server.URL, sim)
+}
+
+// relRedirectLoginToOtherHost answers POST /login with a 307 to a second
+// server, which must receive nothing: a 307 repeats the body, and the
+// body holds the password.
+func relRedirectLoginToOtherHost(env *testEnv, sim http.Handler) http.Handler {
+	other := startSim(env.t, nbusim.Config{Username: testUser, Password: testPassword})
+	env.t.Cleanup(func() {
+		require.Zero(env.t, other.sim.RequestCount(), "the login was followed to another host")
+	})
+	return relRedirect("/login", other.server.URL, sim)
 }
 
 // relRedirectToPlainHTTP sends storage units to a plain-http server, which

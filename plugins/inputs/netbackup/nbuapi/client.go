@@ -179,7 +179,7 @@ func (c *Client) exchange(ctx context.Context, req request) (*resty.Response, er
 // last response whatever its status; the error is a transport failure, a
 // body over the limit, or the context ending.
 func (c *Client) send(ctx context.Context, req request, credential string) (*resty.Response, error) {
-	ctx = context.WithValue(ctx, attemptCounterKey{}, &attemptCounter{})
+	ctx = withCallTrace(ctx, &callTrace{method: req.method, path: req.path, login: req.path == loginPath})
 	r := c.resty.R().SetContext(ctx)
 	accept := req.accept
 	if accept == "" {
@@ -233,7 +233,7 @@ func (c *Client) transportError(ctx context.Context, req request, attempts int, 
 		return fmt.Errorf("%s %s: TLS connection refused (not retried; check the server certificate, tls_ca and that the server speaks TLS 1.2 or later): %w",
 			req.method, req.path, err)
 	case errors.Is(err, errRedirectRefused):
-		return fmt.Errorf("%s %s: %w", req.method, req.path, err)
+		return fmt.Errorf("%s %s: %w", req.method, req.path, innerError(err))
 	}
 	return fmt.Errorf("%s %s failed after %d attempt(s): %w", req.method, req.path, attempts, err)
 }

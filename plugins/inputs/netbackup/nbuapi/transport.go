@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -63,18 +65,12 @@ type countingTransport struct {
 	base http.RoundTripper
 }
 
-// attemptCounter numbers the attempts of one client call, so that the
-// transport can tell a retry from a first attempt.
-type attemptCounter struct{ n atomic.Int64 }
-
-type attemptCounterKey struct{}
-
 func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	retry := false
 	// A redirect (req.Response set) is part of the same attempt.
-	if counter, ok := ctx.Value(attemptCounterKey{}).(*attemptCounter); ok && req.Response == nil {
-		retry = counter.n.Add(1) > 1
+	if trace := traceOf(ctx); trace != nil && req.Response == nil {
+		retry = trace.nextAttempt() > 1
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
@@ -107,9 +103,14 @@ var errRedirectRefused = errors.New("redirect refused")
 // maxRedirects bounds a redirect chain.
 const maxRedirects = 10
 
-// checkRedirect keeps the credential on the server it was meant for: a
-// redirect to another host (or port) is followed without the Authorization
-// header and cookie, a redirect from https to plain http is refused.
+// checkRedirect keeps every credential on the server it was meant for:
+//   - POST /login is never redirected: its body holds the password, and a
+//     307 or 308 would send the body again, to wherever it points;
+//   - a request with a body is not redirected to another server (host or
+//     port): the body may hold what the configured server only should see;
+//   - a redirect from https to plain http is refused;
+//   - a body-less request may follow a redirect to another server, without
+//     the Authorization header and cookie.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
 		return fmt.Errorf("%w: more than %d redirects", errRedirectRefused, maxRedirects)
@@ -118,9 +119,54 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if first.URL.Scheme == "https" && req.URL.Scheme != "https" {
 		return fmt.Errorf("%w: the server redirected to plain %s://%s; only https is followed", errRedirectRefused, req.URL.Scheme, req.URL.Host)
 	}
-	if req.URL.Host != first.URL.Host {
-		req.Header.Del("Authorization")
-		req.Header.Del("Cookie")
+	if trace := traceOf(first.Context()); trace != nil && trace.login {
+		return fmt.Errorf("%w: the server redirected POST /login to %s; a login is never followed, so that the password goes nowhere else: "+
+			"set servers to the address that answers the login itself", errRedirectRefused, redirectedTo(req.URL))
 	}
+	if sameServer(first.URL, req.URL) {
+		return nil
+	}
+	if hasBody(first) {
+		return fmt.Errorf("%w: the server redirected %s %s to another server (%s); a request with a body is never followed there",
+			errRedirectRefused, first.Method, first.URL.Path, req.URL.Host)
+	}
+	req.Header.Del("Authorization")
+	req.Header.Del("Cookie")
 	return nil
+}
+
+// hasBody reports whether a request was sent with a body.
+func hasBody(r *http.Request) bool {
+	return r.GetBody != nil || r.ContentLength != 0 || (r.Body != nil && r.Body != http.NoBody)
+}
+
+// sameServer compares scheme, host (case-insensitively) and port, the
+// scheme's default port written or not.
+func sameServer(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
+}
+
+// redirectedTo names where a redirect pointed: host and path, no query.
+func redirectedTo(u *url.URL) string {
+	return u.Scheme + "://" + u.Host + u.Path
+}
+
+// innerError drops url.Error's "Get "https://...": " prefix: the message
+// names the request already.
+func innerError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

@@ -249,8 +249,8 @@ func (c *Client) statusError(req request, resp *resty.Response, secrets ...strin
 	if resp.Request != nil && resp.Request.Attempt > 0 {
 		e.Attempts = resp.Request.Attempt
 	}
-	// Redact before quoting: a server may echo what it received.
-	e.fillFromBody([]byte(redactText(string(resp.Body()), secrets...)))
+	// A server may echo what it received: what the error quotes is redacted.
+	e.fillFromBody(resp.Body(), secrets)
 	switch {
 	case status == http.StatusUnauthorized && req.path == loginPath:
 	case status == http.StatusUnauthorized && !c.UsesLogin():
@@ -270,19 +270,10 @@ func decodeJSON(method, path string, body []byte, out any, secrets ...string) er
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		snippet := sanitizeSnippet([]byte(redactText(string(body), secrets...)))
+		snippet := sanitizeSnippet(redactPrefix(string(body), snippetLength, secrets))
 		return fmt.Errorf("invalid JSON from %s %s: %w (the body starts with %q)", method, path, err, snippet)
 	}
 	return nil
-}
-
-func redactText(text string, secrets ...string) string {
-	for _, s := range secrets {
-		if len(s) >= 4 {
-			text = strings.ReplaceAll(text, s, "[redacted]")
-		}
-	}
-	return text
 }
 
 // lockedValue is a value shared by concurrent requests.

@@ -89,10 +89,10 @@ type errorEnvelope struct {
 	Details      json.RawMessage `json:"details"`
 }
 
-// fillFromBody sets Code, Message and Details from an error body. A body
-// that is not the envelope (a proxy's HTML page) is described with its
-// first bytes, sanitized.
-func (e *Error) fillFromBody(body []byte) {
+// fillFromBody sets Code, Message and Details from an error body, each
+// with the secrets redacted. A body that is not the envelope (a proxy's
+// HTML page) is described with its first bytes, sanitized.
+func (e *Error) fillFromBody(body []byte, secrets []string) {
 	var env errorEnvelope
 	if err := json.Unmarshal(body, &env); err == nil && (env.ErrorCode != nil || env.ErrorMessage != "") {
 		if env.ErrorCode != nil {
@@ -100,22 +100,22 @@ func (e *Error) fillFromBody(body []byte) {
 		}
 		// The server's text goes into a log line: one line, bounded, so a
 		// server cannot forge log lines or flood the log.
-		e.Message = sanitizeText(env.ErrorMessage, 300)
-		e.Details = detailStrings(env.ErrorDetails)
+		e.Message = quoteRedacted(env.ErrorMessage, maxMessageLength, secrets)
+		e.Details = detailStrings(env.ErrorDetails, secrets)
 		if len(e.Details) == 0 {
-			e.Details = detailStrings(env.Details)
+			e.Details = detailStrings(env.Details, secrets)
 		}
 		return
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return
 	}
-	e.Message = fmt.Sprintf("the body is not a NetBackup error envelope: %q", sanitizeSnippet(body))
+	e.Message = fmt.Sprintf("the body is not a NetBackup error envelope: %q", sanitizeSnippet(redactPrefix(string(body), snippetLength, secrets)))
 }
 
 // detailStrings flattens details given as a string, a list of anything, or
 // an object, into short strings; empty values are dropped.
-func detailStrings(raw json.RawMessage) []string {
+func detailStrings(raw json.RawMessage, secrets []string) []string {
 	if len(raw) == 0 {
 		return nil
 	}
@@ -137,20 +137,30 @@ func detailStrings(raw json.RawMessage) []string {
 		if s == "" || s == "{}" || s == "[]" || s == "null" {
 			continue
 		}
-		out = append(out, sanitizeText(s, 200))
+		out = append(out, quoteRedacted(s, maxDetailLength, secrets))
 	}
 	return out
 }
 
-// maxDetails is how many errorDetails entries an error quotes.
-const maxDetails = 5
+// How much of what a server sent an error quotes: errorDetails entries,
+// the length of errorMessage and of each detail, the start of a body that
+// is no error envelope.
+const (
+	maxDetails       = 5
+	maxMessageLength = 300
+	maxDetailLength  = 200
+	snippetLength    = 100
+)
 
-// snippetLength is how much of an unexpected body an error quotes.
-const snippetLength = 100
+// quoteRedacted is text as an error quotes it: the secrets redacted, then
+// one bounded line.
+func quoteRedacted(text string, limit int, secrets []string) string {
+	return sanitizeText(redactPrefix(text, limit, secrets), limit)
+}
 
 // sanitizeSnippet is the start of a body, safe to put in a log line:
 // control characters become spaces, runs of white space collapse.
-func sanitizeSnippet(body []byte) string {
+func sanitizeSnippet[T string | []byte](body T) string {
 	return sanitizeText(string(body), snippetLength)
 }
 

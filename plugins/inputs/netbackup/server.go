@@ -40,6 +40,7 @@ func (s *server) version() nbuapi.Version {
 }
 
 func newServer(p *NetBackup, cfg nbuapi.Config) (*server, error) {
+	cfg.Name = cfg.BaseURL.Hostname()
 	c, err := nbuapi.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("server %q: %w", cfg.BaseURL.Redacted(), err)

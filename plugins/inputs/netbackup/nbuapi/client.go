@@ -23,6 +23,7 @@ type Client struct {
 	resty     *resty.Client
 	transport *http.Transport
 	log       telegraf.Logger
+	requests  requestLog
 	now       func() time.Time
 
 	apiKey   Secret // nil when the client logs in
@@ -54,10 +55,15 @@ func New(cfg Config) (*Client, error) {
 	if log == nil {
 		log = discardLogger{}
 	}
+	name := cfg.Name
+	if name == "" {
+		name = cfg.BaseURL.Host
+	}
 	c := &Client{
 		base:      strings.TrimRight(cfg.BaseURL.String(), "/"),
 		transport: newTransport(cfg),
 		log:       log,
+		requests:  requestLog{log: log, server: name, basePath: strings.TrimRight(cfg.BaseURL.Path, "/")},
 		now:       time.Now,
 	}
 	if v := strings.TrimSpace(cfg.APIVersion); v != "" && !strings.EqualFold(v, "auto") {
@@ -82,7 +88,7 @@ func New(cfg Config) (*Client, error) {
 	r := resty.New()
 	r.SetLogger(restyLogger{log})
 	r.SetDebug(false)
-	r.SetTransport(&countingTransport{base: c.transport})
+	r.SetTransport(&countingTransport{base: c.transport, log: c.requests})
 	r.SetCookieJar(nil)
 	r.SetRedirectPolicy(resty.RedirectPolicyFunc(checkRedirect))
 	r.SetTimeout(cfg.Timeout)
@@ -90,7 +96,8 @@ func New(cfg Config) (*Client, error) {
 	r.SetRetryWaitTime(cfg.RetryWaitTime)
 	r.SetRetryMaxWaitTime(cfg.RetryMaxWaitTime)
 	r.AddRetryCondition(shouldRetry)
-	r.SetRetryAfter(retryAfter(c.nowTime))
+	r.SetRetryAfter(c.retryWait)
+	r.AddRetryHook(keepRetryError)
 	if cfg.MaxResponseBytes > 0 {
 		r.SetResponseBodyLimit(int(min(cfg.MaxResponseBytes, int64(^uint(0)>>1))))
 	}

@@ -14,6 +14,8 @@ import (
 type Config struct {
 	// BaseURL ends in /netbackup, e.g. https://nbu-primary:1556/netbackup.
 	BaseURL *url.URL
+	// Name is how log lines name the server (the URL's host when empty).
+	Name string
 
 	// Exactly one way to authenticate: APIKey, or Username and Password
 	// (POST /login with DomainType and DomainName).

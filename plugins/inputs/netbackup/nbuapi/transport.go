@@ -57,29 +57,40 @@ func transportTLS(base *tls.Config) *tls.Config {
 	return t
 }
 
-// countingTransport counts every HTTP attempt in the stats of the
-// request's context: the attempt's duration runs from sending the request
-// to closing the body (resty reads the whole body before closing), so
-// response_time_ms includes the transfer.
+// countingTransport counts every HTTP request in the stats of the
+// request's context and writes its debug line: the request's duration runs
+// from sending it to closing the body (resty reads the whole body before
+// closing), so response_time_ms includes the transfer.
 type countingTransport struct {
 	base http.RoundTripper
+	log  requestLog
 }
 
 func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	retry := false
+	var attempt int64
 	// A redirect (req.Response set) is part of the same attempt.
-	if trace := traceOf(ctx); trace != nil && req.Response == nil {
-		retry = trace.nextAttempt() > 1
+	if trace := traceOf(ctx); trace != nil {
+		if req.Response == nil {
+			attempt = trace.nextAttempt()
+		} else {
+			attempt = trace.attempts.Load()
+		}
+		retry = attempt > 1 && req.Response == nil
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
-		countAttempt(ctx, time.Since(start), retry)
+		took := time.Since(start)
+		countAttempt(ctx, took, retry)
+		t.log.failed(req, attempt, took, err)
 		return resp, err
 	}
 	resp.Body = &countedBody{ReadCloser: resp.Body, done: func() {
-		countAttempt(ctx, time.Since(start), retry)
+		took := time.Since(start)
+		countAttempt(ctx, took, retry)
+		t.log.answered(req, attempt, took, resp.StatusCode)
 	}}
 	return resp, nil
 }

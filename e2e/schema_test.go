@@ -33,6 +33,7 @@ var expectedSchema = map[string]measurementSchema{
 			"up": "integer", "requests": "integer", "retries": "integer", "errors": "integer",
 			"response_time_ms": "float", "gather_seconds": "float",
 		},
+		optionalFields: map[string]string{"authenticated": "integer"},
 	},
 	"netbackup_collector": {
 		mustAppear: true,

@@ -27,7 +27,7 @@ func newCertificatesCollector(_ *NetBackup, srv *server) (collector, error) {
 func (c *certificatesCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
 	var infos []certInfo
 	var answer caCertAnswer
-	err := c.srv.client.Get(ctx, caCertPath, nil, &answer)
+	err := c.srv.client.GetPublic(ctx, caCertPath, nil, &answer)
 	switch {
 	case err == nil:
 		c.srv.endpointAvailable("certificates", caCertPath)

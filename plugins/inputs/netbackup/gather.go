@@ -56,34 +56,43 @@ func (p *NetBackup) gatherServer(ctx context.Context, srv *server, acc telegraf.
 	// version and its clock (the job cursor follows the server's clock).
 	ping, err := srv.client.Ping(ctx)
 	up := 1
+	var failures []collectorFailure
 	if err != nil {
 		up = 0
 		acc.AddError(fmt.Errorf("server %s: %w", srv.source, err))
 	} else {
 		srv.ping = ping
-		p.runCollectors(ctx, srv, acc)
+		failures = p.runCollectors(ctx, srv, acc)
 	}
 
 	s := gatherStats.Snapshot()
+	p.reportCollectorFailures(srv, failures, s, acc.AddError)
 	tags := map[string]string{"source": srv.source}
 	if up == 1 {
 		tags["api_version"] = ping.Version.String()
 	}
-	acc.AddFields("netbackup_api", map[string]interface{}{
+	fields := map[string]interface{}{
 		"up":               up,
 		"requests":         s.Requests,
 		"retries":          s.Retries,
 		"errors":           s.Errors,
 		"response_time_ms": s.MeanResponseTimeMillis(),
 		"gather_seconds":   time.Since(start).Seconds(),
-	}, tags)
+	}
+	if authenticated, judged := authenticatedField(s); judged {
+		fields["authenticated"] = authenticated
+	}
+	acc.AddFields("netbackup_api", fields, tags)
 }
 
 // runCollectors runs the server's collectors concurrently; each reports its
-// own cost in netbackup_collector, and one collector's failure stops no other.
-func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf.Accumulator) {
+// own cost in netbackup_collector, and one collector's failure stops no
+// other. It returns the failures, in the collectors' order, for the caller
+// to report.
+func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf.Accumulator) []collectorFailure {
 	var wg sync.WaitGroup
-	for _, name := range srv.collectorNames {
+	errs := make([]error, len(srv.collectorNames))
+	for i, name := range srv.collectorNames {
 		col := srv.collectors[name]
 		wg.Add(1)
 		go func() {
@@ -95,7 +104,7 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 			failed := 0
 			if err != nil {
 				failed = 1
-				acc.AddError(fmt.Errorf("server %s, collector %s: %w", srv.source, name, err))
+				errs[i] = err
 			}
 			s := stats.Snapshot()
 			acc.AddFields("netbackup_collector", map[string]interface{}{
@@ -107,6 +116,13 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 		}()
 	}
 	wg.Wait()
+	var failures []collectorFailure
+	for i, err := range errs {
+		if err != nil {
+			failures = append(failures, collectorFailure{collector: srv.collectorNames[i], err: err})
+		}
+	}
+	return failures
 }
 
 // forgetSecrets drops the credentials read during the gather.

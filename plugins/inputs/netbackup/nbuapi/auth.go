@@ -61,6 +61,7 @@ func (c *Client) credential(ctx context.Context) (string, error) {
 		return s.token, nil
 	}
 	if s.refusal != nil && c.now().Before(s.refusedUntil) {
+		countRefused(ctx)
 		return "", s.refusal
 	}
 	return c.logIn(ctx)
@@ -100,6 +101,11 @@ func (c *Client) logIn(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("login failed for user %q: %w", user, err)
 	}
 	s := &c.session
+	if resp.StatusCode() == http.StatusUnauthorized {
+		// A login that succeeds is not counted as accepted: the requests
+		// made with its token say whether the server takes it.
+		countRefused(ctx)
+	}
 	if resp.StatusCode() != http.StatusCreated && resp.StatusCode() != http.StatusOK {
 		err := c.statusError(req, resp, password)
 		if err == nil {

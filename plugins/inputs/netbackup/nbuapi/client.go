@@ -44,6 +44,7 @@ type request struct {
 	version Version // Accept (and Content-Type with a body)
 	accept  string  // replaces the Accept header derived from version
 	out     any     // decodes a successful JSON answer when not nil
+	public  bool    // an endpoint that needs no credential: none is sent
 }
 
 // New builds the client; it never touches the network.
@@ -130,6 +131,14 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values, out any
 	return err
 }
 
+// GetPublic is Get for an endpoint that needs no credential (GET
+// /security/cacert): none is sent, so it answers whether or not the
+// credential is valid, and a client that logs in does not log in for it.
+func (c *Client) GetPublic(ctx context.Context, path string, query url.Values, out any) error {
+	_, err := c.fetch(ctx, request{method: http.MethodGet, path: path, query: query, out: out, public: true})
+	return err
+}
+
 // Post sends body as JSON to path and decodes the answer into out (out may
 // be nil).
 func (c *Client) Post(ctx context.Context, path string, body any, out any) error {
@@ -157,6 +166,9 @@ func (c *Client) fetch(ctx context.Context, req request) ([]byte, error) {
 // *Error. A session token the server refuses (401) is renewed once and the
 // request repeated once; an API key is never retried on 401.
 func (c *Client) exchange(ctx context.Context, req request) (*resty.Response, error) {
+	if req.public {
+		return c.exchangePublic(ctx, req)
+	}
 	credential, err := c.credential(ctx)
 	if err != nil {
 		return nil, err
@@ -173,10 +185,26 @@ func (c *Client) exchange(ctx context.Context, req request) (*resty.Response, er
 	if err != nil {
 		return nil, err // a transport error: its text holds no header
 	}
+	countCredential(ctx, resp.StatusCode())
 	if err := c.statusError(req, resp, credential); err != nil {
 		return nil, err
 	}
 	if err := decodeJSON(req.method, req.path, resp.Body(), req.out, credential); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// exchangePublic sends a request without a credential.
+func (c *Client) exchangePublic(ctx context.Context, req request) (*resty.Response, error) {
+	resp, err := c.send(ctx, req, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.statusError(req, resp); err != nil {
+		return nil, err
+	}
+	if err := decodeJSON(req.method, req.path, resp.Body(), req.out); err != nil {
 		return nil, err
 	}
 	return resp, nil

@@ -2,6 +2,7 @@ package nbuapi
 
 import (
 	"context"
+	"net/http"
 	"sync/atomic"
 	"time"
 )
@@ -15,6 +16,12 @@ type Stats struct {
 	retries      atomic.Int64 // attempts after the first one of a request
 	errors       atomic.Int64 // requests that ended in an error after all retries
 	responseTime atomic.Int64 // summed duration of all attempts, in nanoseconds
+	// Requests that carried a credential (the key, a session token, the
+	// login's password), by how the server judged it: refused (401, or a
+	// login refusal still in force), or accepted (any other answer but 429
+	// and 5xx, which say nothing about the credential).
+	refused  atomic.Int64
+	accepted atomic.Int64
 }
 
 // StatsSnapshot is a plain copy of Stats.
@@ -23,6 +30,10 @@ type StatsSnapshot struct {
 	Retries      int64
 	Errors       int64
 	ResponseTime time.Duration
+	// CredentialRefused and CredentialAccepted count the requests whose
+	// credential the server refused (401) or accepted.
+	CredentialRefused  int64
+	CredentialAccepted int64
 }
 
 // Snapshot copies the counters.
@@ -32,6 +43,9 @@ func (s *Stats) Snapshot() StatsSnapshot {
 		Retries:      s.retries.Load(),
 		Errors:       s.errors.Load(),
 		ResponseTime: time.Duration(s.responseTime.Load()),
+
+		CredentialRefused:  s.refused.Load(),
+		CredentialAccepted: s.accepted.Load(),
 	}
 }
 
@@ -76,5 +90,27 @@ func countAttempt(ctx context.Context, took time.Duration, retry bool) {
 func countError(ctx context.Context) {
 	for _, s := range statsFrom(ctx) {
 		s.errors.Add(1)
+	}
+}
+
+// countCredential records how the server judged the credential of one
+// request from its final status; 429 and 5xx say nothing about it.
+func countCredential(ctx context.Context, status int) {
+	switch {
+	case status == http.StatusUnauthorized:
+		countRefused(ctx)
+	case status == http.StatusTooManyRequests || status >= http.StatusInternalServerError || status < 200:
+	default:
+		for _, s := range statsFrom(ctx) {
+			s.accepted.Add(1)
+		}
+	}
+}
+
+// countRefused records a credential refused, by the server or by a login
+// refusal still in force.
+func countRefused(ctx context.Context) {
+	for _, s := range statsFrom(ctx) {
+		s.refused.Add(1)
 	}
 }

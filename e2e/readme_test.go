@@ -64,7 +64,7 @@ func TestReadme(t *testing.T) {
 			"https://127.0.0.1:1556", base, "/tmp/netbackup.toml", pluginConf, "$HOME/.netbackup-simulator", certDir,
 			"bin/telegraf-netbackup", tl.plugin, "demo-key", apiKey)
 		out := runScript(t, script, nil)
-		require.Regexp(t, `(?m)^netbackup_api,api_version=13\.0,source=127\.0\.0\.1 .*\bup=1i\b`, out)
+		require.Regexp(t, `(?m)^netbackup_api,api_version=13\.0,source=127\.0\.0\.1:\d+ .*\bup=1i\b`, out)
 		require.Regexp(t, `(?m)^netbackup_job,`, out)
 	})
 

@@ -73,7 +73,7 @@ func TestProcess_OnceAgainstServerUp(t *testing.T) {
 	r := runBinary(t, "-config", pluginConfig(t, nbu.server.URL, nbu.caFile), "-once", "-debug")
 
 	require.Equal(t, 0, r.code, "stderr: %s", r.stderr)
-	require.Regexp(t, `(?m)^netbackup_api,api_version=13\.0,source=127\.0\.0\.1 .*\bup=1i\b`, r.stdout)
+	require.Regexp(t, `(?m)^netbackup_api,api_version=13\.0,source=127\.0\.0\.1:\d+ .*\bup=1i\b`, r.stdout)
 	require.Regexp(t, `(?m)^netbackup_certificate`, r.stdout)
 	requireExecdStderr(t, r)
 	require.Contains(t, r.stderr, "D! telegraf-netbackup "+testBuildVersion+" starting")
@@ -85,7 +85,7 @@ func TestProcess_OnceAgainstServerDown(t *testing.T) {
 	r := runBinary(t, "-config", pluginConfig(t, "https://"+addr, newFakeNBU(t, nil).caFile), "-once")
 
 	require.Equal(t, 1, r.code)
-	require.Regexp(t, `(?m)^netbackup_api,source=127\.0\.0\.1 .*\bup=0i\b`, r.stdout)
+	require.Regexp(t, `(?m)^netbackup_api,source=127\.0\.0\.1:\d+ .*\bup=0i\b`, r.stdout)
 	require.Regexp(t, `(?m)^E! Error in plugin: server 127\.0\.0\.1\b.*connection refused`, r.stderr)
 	requireExecdStderr(t, r)
 }
@@ -201,7 +201,7 @@ func TestProcess_ShutdownDuringGather(t *testing.T) {
 				// Stopping Telegraf leaves no error in its log.
 				require.NotContains(t, r.stderr, "E! ")
 				// The interrupted gather's metrics were still flushed.
-				require.Regexp(t, `(?m)^netbackup_api,api_version=13\.0,source=127\.0\.0\.1 `, r.stdout)
+				require.Regexp(t, `(?m)^netbackup_api,api_version=13\.0,source=127\.0\.0\.1:\d+ `, r.stdout)
 			})
 		}
 	}

@@ -159,7 +159,7 @@ func TestAlertsNewExactlyOnce(t *testing.T) {
 		if m.Fields["alert_id"] == "2001" {
 			require.Equal(t, now.Add(-10*time.Second), m.Time.UTC())
 			require.Equal(t, map[string]string{
-				"source": "127.0.0.1", "severity": "WARNING", "category": "JOB", "sub_category": "MS-WINDOWS", "context": "JOB_STATE_FAILED",
+				"source": testSource(env.server), "severity": "WARNING", "category": "JOB", "sub_category": "MS-WINDOWS", "context": "JOB_STATE_FAILED",
 			}, m.Tags)
 			require.Equal(t, map[string]interface{}{
 				"alert_id": "2001", "title": "Job failed", "description": "Backup job 2001 failed",

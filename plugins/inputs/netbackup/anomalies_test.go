@@ -102,7 +102,7 @@ func TestAnomaliesMatchSimulatorAndNewOnce(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, created, m.Time.UTC(), "stamped with the detection time")
 		require.Equal(t, map[string]string{
-			"source": "127.0.0.1", "severity": a.AnomalySeverity, "anomaly_type": a.AnomalyType, "policy_type": a.PolicyType,
+			"source": testSource(env.server), "severity": a.AnomalySeverity, "anomaly_type": a.AnomalyType, "policy_type": a.PolicyType,
 		}, m.Tags)
 		require.Equal(t, a.ClientName, m.Fields["client"])
 		require.Equal(t, a.PolicyName, m.Fields["policy_name"])

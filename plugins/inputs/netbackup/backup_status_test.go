@@ -85,7 +85,7 @@ func backupStatusGot(t *testing.T, p *NetBackup) map[[2]string]map[string]interf
 	for _, m := range metricsNamed(acc, "netbackup_backup_status") {
 		key := [2]string{m.Tags["policy_name"], m.Tags["client"]}
 		require.NotContains(t, got, key, "one point per (policy, client)")
-		require.Equal(t, "127.0.0.1", m.Tags["source"])
+		require.Equal(t, testSourceOfURL(p.Servers[0]), m.Tags["source"])
 		fields := make(map[string]interface{}, len(m.Fields)+1)
 		for k, v := range m.Fields {
 			fields[k] = v

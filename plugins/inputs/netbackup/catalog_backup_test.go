@@ -45,7 +45,7 @@ func TestCatalogBackupMatchesSimulator(t *testing.T) {
 
 	point := gatherCatalogBackup(t, env)
 	f := point.Fields
-	require.Equal(t, map[string]string{"source": "127.0.0.1"}, point.Tags)
+	require.Equal(t, map[string]string{"source": testSource(env.server)}, point.Tags)
 	require.Equal(t, int64(1), f["found"])
 	require.Equal(t, newest.EndTime.Unix(), f["last_end_time"])
 	require.Equal(t, newest.Status, f["last_status"])

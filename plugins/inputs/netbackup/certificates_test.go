@@ -54,7 +54,7 @@ func TestCertificatesSimulator(t *testing.T) {
 		},
 	}, certsOf(acc))
 	for _, m := range metricsNamed(acc, "netbackup_certificate") {
-		require.Equal(t, "127.0.0.1", m.Tags["source"])
+		require.Equal(t, testSource(env.server), m.Tags["source"])
 		require.NotEmpty(t, m.Tags["serial"])
 	}
 }

@@ -157,6 +157,9 @@ func (p *NetBackup) loadStateOnce(acc telegraf.Accumulator) {
 				continue
 			}
 			data, ok := doc.Servers[srv.url][name]
+			if !ok && srv.legacyKey != "" {
+				data, ok = doc.Servers[srv.legacyKey][name]
+			}
 			if !ok {
 				continue
 			}

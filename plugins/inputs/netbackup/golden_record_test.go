@@ -107,7 +107,7 @@ func recordCase(t *testing.T, dir string) {
 	rec := &recorder{next: sim, byKey: make(map[string]exchange)}
 	ts, caPath := serveGoldenTLS(t, rec)
 
-	got := gatherCase(t, dir, ts.URL, caPath)
+	got := gatherCase(t, dir, ts, caPath)
 	require.Empty(t, rec.problems, "the recording is not usable")
 
 	exchanges := make([]exchange, 0, len(rec.byKey))

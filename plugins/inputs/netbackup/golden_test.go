@@ -151,7 +151,7 @@ func replayCase(t *testing.T, dir string, parser telegraf.Parser) {
 	require.NoError(t, err)
 	ts, caPath := serveGoldenTLS(t, replay)
 
-	got := gatherCase(t, dir, ts.URL, caPath)
+	got := gatherCase(t, dir, ts, caPath)
 
 	require.Empty(t, replay.unrecorded(),
 		"the plugin made requests that %s has no answer for (re-record with -update if that is intended)", responsesFile)
@@ -226,10 +226,10 @@ type gathered struct {
 }
 
 // gatherCase builds the plugin from the case's telegraf.conf, points it at
-// serverURL and gathers once.
-func gatherCase(t *testing.T, dir, serverURL, caPath string) gathered {
+// ts (as goldenServerURL) and gathers once.
+func gatherCase(t *testing.T, dir string, ts *httptest.Server, caPath string) gathered {
 	t.Helper()
-	plugin := pluginForCase(t, dir, serverURL, caPath)
+	plugin := pluginForCase(t, dir, goldenProxy(t, ts), caPath)
 	var acc testutil.Accumulator
 	start := time.Now()
 	require.NoError(t, plugin.Gather(&acc))
@@ -242,9 +242,10 @@ func gatherCase(t *testing.T, dir, serverURL, caPath string) gathered {
 }
 
 // pluginForCase loads telegraf.conf with Telegraf's own config loader and
-// fills in what only the test knows: the server, the key, the CA, short
-// retry waits and, when the case has a state.json, a state file holding it.
-func pluginForCase(t *testing.T, dir, serverURL, caPath string) *netbackup.NetBackup {
+// fills in what only the test knows: the server (goldenServerURL through
+// proxyURL), the key, the CA, short retry waits and, when the case has a
+// state.json, a state file holding it.
+func pluginForCase(t *testing.T, dir, proxyURL, caPath string) *netbackup.NetBackup {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "telegraf.conf"))
 	require.NoError(t, err)
@@ -254,19 +255,21 @@ func pluginForCase(t *testing.T, dir, serverURL, caPath string) *netbackup.NetBa
 	plugin, ok := cfg.Inputs[0].Input.(*netbackup.NetBackup)
 	require.True(t, ok, "telegraf.conf must hold [[inputs.netbackup]], got %T", cfg.Inputs[0].Input)
 	require.Empty(t, plugin.Servers, "telegraf.conf must not set servers: the test does")
+	require.Empty(t, plugin.HTTPProxyURL, "telegraf.conf must not set http_proxy_url: the test does")
 	require.True(t, plugin.APIKey.Empty() && plugin.Username.Empty(), "telegraf.conf must not hold credentials")
 
-	plugin.Servers = []string{serverURL}
+	plugin.Servers = []string{goldenServerURL}
+	plugin.HTTPProxyURL = proxyURL
 	plugin.APIKey = config.NewSecret([]byte(goldenAPIKey))
 	plugin.TLSCA = caPath
 	plugin.RetryWaitTime = config.Duration(time.Millisecond)
 	plugin.RetryMaxWaitTime = config.Duration(2 * time.Millisecond)
 	plugin.Log = testutil.Logger{Name: "inputs.netbackup"}
 	if state, err := os.ReadFile(filepath.Join(dir, "state.json")); err == nil {
-		// The state is kept per server URL, which has the test server's
-		// port: state.json writes it as {{server}}.
+		// The state is kept per server URL: state.json writes it as
+		// {{server}}.
 		path := filepath.Join(t.TempDir(), "state.json")
-		state = []byte(strings.ReplaceAll(string(state), "{{server}}", serverURL+"/netbackup"))
+		state = []byte(strings.ReplaceAll(string(state), "{{server}}", goldenServerURL+"/netbackup"))
 		require.NoError(t, os.WriteFile(path, state, 0o600))
 		plugin.StateFile = path
 	}

@@ -45,14 +45,21 @@ func (p *NetBackup) Init() error {
 	if len(collectors) == 0 {
 		collectors = knownCollectors()
 	}
-	p.servers = p.servers[:0]
-	p.secrets = p.secrets[:0]
-	apiKey, username, password := p.credentialSources()
+	bases := make([]*url.URL, 0, len(p.Servers))
 	for _, raw := range p.Servers {
 		base, err := normalizeServerURL(raw)
 		if err != nil {
 			return err
 		}
+		bases = append(bases, base)
+	}
+	if err := checkDistinctServers(p.Servers, bases); err != nil {
+		return err
+	}
+	p.servers = p.servers[:0]
+	p.secrets = p.secrets[:0]
+	apiKey, username, password := p.credentialSources()
+	for i, base := range bases {
 		cfg := nbuapi.Config{
 			BaseURL:          base,
 			APIKey:           apiKey,
@@ -71,7 +78,7 @@ func (p *NetBackup) Init() error {
 			UserAgent:        "telegraf-netbackup/" + Version,
 			Log:              p.Log,
 		}
-		srv, err := newServer(p, cfg)
+		srv, err := newServer(p, cfg, legacyStateKey(p.Servers[i]))
 		if err != nil {
 			return err
 		}
@@ -229,54 +236,4 @@ func (p *NetBackup) proxy() (func(*http.Request) (*url.URL, error), error) {
 		return nil, fmt.Errorf("invalid http_proxy_url %q: use http://host:port", redactUserInfo(p.HTTPProxyURL))
 	}
 	return http.ProxyURL(u), nil
-}
-
-// normalizeServerURL checks a servers entry and appends /netbackup if missing.
-// Its errors never quote the entry whole: it may carry a password.
-func normalizeServerURL(raw string) (*url.URL, error) {
-	shown := redactUserInfo(raw)
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, fmt.Errorf("invalid servers entry %q: not a URL; use https://host:1556", shown)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("invalid servers entry %q: do not put credentials in the URL, use api_key", u.Redacted())
-	}
-	if u.Scheme != "https" {
-		// The credential travels in every request: plain http would expose it.
-		return nil, fmt.Errorf("invalid servers entry %q: NetBackup's API is HTTPS only, use https://host:1556", shown)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("invalid servers entry %q: no host; use https://host:1556", shown)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("invalid servers entry %q: no query or fragment allowed", u.Redacted())
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(u.Path, "/netbackup") {
-		u.Path += "/netbackup"
-	}
-	return u, nil
-}
-
-// redactUserInfo replaces whatever stands before an '@' in the authority of a
-// URL-like string, for error messages about entries url.Parse may refuse.
-func redactUserInfo(raw string) string {
-	scheme, rest, found := strings.Cut(raw, "://")
-	if !found {
-		scheme, rest = "", raw
-	}
-	authority := rest
-	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-		authority = rest[:end]
-	}
-	at := strings.LastIndex(authority, "@")
-	if at < 0 {
-		return raw
-	}
-	redacted := "xxxxx@" + rest[at+1:]
-	if found {
-		return scheme + "://" + redacted
-	}
-	return redacted
 }

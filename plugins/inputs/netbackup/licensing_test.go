@@ -24,7 +24,7 @@ func TestLicensingMatchesSimulator(t *testing.T) {
 			require.Empty(t, errorsOf(acc))
 			total := metricsNamed(acc, "netbackup_license")
 			require.Len(t, total, 1)
-			require.Equal(t, map[string]string{"source": "127.0.0.1", "primary_server": items[0].ID}, total[0].Tags)
+			require.Equal(t, map[string]string{"source": testSource(env.server), "primary_server": items[0].ID}, total[0].Tags)
 			require.Equal(t, int64(math.Round(want.MasterConsumptionMB.V*1024*1024)), total[0].Fields["consumed_bytes"])
 
 			clients := metricsNamed(acc, "netbackup_license_client")
@@ -50,15 +50,15 @@ func TestLicensingFixture(t *testing.T) {
 	acc := gatherOnce(t, p)
 	require.Empty(t, errorsOf(acc))
 	requireHealthPoints(t, []*testutil.Metric{
-		{Measurement: "netbackup_license", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-primary.example.com"},
+		{Measurement: "netbackup_license", Tags: map[string]string{"source": testSource(env.server), "primary_server": "nbu-primary.example.com"},
 			Fields: map[string]interface{}{"consumed_bytes": int64(1536.5 * 1024 * 1024)}},
-		{Measurement: "netbackup_license", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-dr.example.com"},
+		{Measurement: "netbackup_license", Tags: map[string]string{"source": testSource(env.server), "primary_server": "nbu-dr.example.com"},
 			Fields: map[string]interface{}{"consumed_bytes": int64(0)}},
 	}, metricsNamed(acc, "netbackup_license"))
 	requireHealthPoints(t, []*testutil.Metric{
-		{Measurement: "netbackup_license_client", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-primary.example.com", "client": "db01"},
+		{Measurement: "netbackup_license_client", Tags: map[string]string{"source": testSource(env.server), "primary_server": "nbu-primary.example.com", "client": "db01"},
 			Fields: map[string]interface{}{"consumed_bytes": int64(1024.25 * 1024 * 1024)}},
-		{Measurement: "netbackup_license_client", Tags: map[string]string{"source": "127.0.0.1", "primary_server": "nbu-primary.example.com", "client": "web01"},
+		{Measurement: "netbackup_license_client", Tags: map[string]string{"source": testSource(env.server), "primary_server": "nbu-primary.example.com", "client": "web01"},
 			Fields: map[string]interface{}{"consumed_bytes": int64(512.25 * 1024 * 1024)}},
 	}, metricsNamed(acc, "netbackup_license_client"))
 }

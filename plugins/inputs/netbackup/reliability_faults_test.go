@@ -1,6 +1,7 @@
 package netbackup
 
 import (
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -230,10 +231,20 @@ func relAPIPoints(acc *testutil.Accumulator) map[string]telegraf.Metric {
 	for _, m := range acc.GetTelegrafMetrics() {
 		if m.Name() == "netbackup_api" {
 			src, _ := m.GetTag("source")
-			out[src] = m
+			out[relSourceHost(src)] = m
 		}
 	}
 	return out
+}
+
+// relSourceHost is the host of a source tag, without its port (the
+// tests' servers listen on distinct loopback addresses, on ports other
+// than 1556, which the tag carries).
+func relSourceHost(source string) string {
+	if host, _, err := net.SplitHostPort(source); err == nil {
+		return host
+	}
+	return source
 }
 
 func relField(t testing.TB, m telegraf.Metric, name string) int64 {

@@ -60,7 +60,7 @@ func relTransportRows() []relFaultRow {
 			name:    "one of three servers down: the other two report fully",
 			tune:    relThreeServers,
 			up:      -1,
-			errs:    []string{"server 127.0.0.3: GET /ping"},
+			errs:    []string{"server 127.0.0.3:", ": GET /ping"},
 			retries: -1,
 			failed:  1,
 			check:   relCheckThreeServers,
@@ -171,7 +171,7 @@ func relCheckThreeServers(t testing.TB, run *relRun, _ *NetBackup, acc *testutil
 	for name, n := range want {
 		perHost := make(map[string]int)
 		for _, m := range metricsNamed(acc, name) {
-			perHost[m.Tags["source"]]++
+			perHost[relSourceHost(m.Tags["source"])]++
 		}
 		require.Equal(t, map[string]int{"127.0.0.1": n, "127.0.0.2": n}, perHost, name)
 	}

@@ -18,7 +18,7 @@ func securityBySetting(t *testing.T, acc *testutil.Accumulator) map[string]map[s
 	t.Helper()
 	out := make(map[string]map[string]interface{})
 	for _, m := range metricsNamed(acc, "netbackup_security") {
-		require.Equal(t, "127.0.0.1", m.Tags["source"])
+		require.Equal(t, "127.0.0.1", relSourceHost(m.Tags["source"]), "the test server, on its port")
 		_, dup := out[m.Tags["setting"]]
 		require.False(t, dup, "setting %q twice", m.Tags["setting"])
 		out[m.Tags["setting"]] = m.Fields

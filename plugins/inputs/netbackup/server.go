@@ -11,8 +11,9 @@ import (
 // of its source tag, what was already reported about it, and one instance
 // of every enabled collector.
 type server struct {
-	url        string // base URL, ending in /netbackup; the key in the state file
-	source     string // host name, the value of the source tag
+	url        string // normalised base URL, ending in /netbackup; the key in the state file
+	legacyKey  string // the key of an older state file, when it differs
+	source     string // the value of the source tag (see sourceTag)
 	client     *nbuapi.Client
 	stats      nbuapi.Stats // cumulative since the process started
 	conditions *conditions
@@ -39,18 +40,25 @@ func (s *server) version() nbuapi.Version {
 	return s.ping.Version
 }
 
-func newServer(p *NetBackup, cfg nbuapi.Config) (*server, error) {
-	cfg.Name = cfg.BaseURL.Hostname()
+// newServer builds the server of a normalised base URL; legacyKey is its
+// key in a state file written before entries were normalised.
+func newServer(p *NetBackup, cfg nbuapi.Config, legacyKey string) (*server, error) {
+	source := sourceTag(cfg.BaseURL)
+	cfg.Name = source
 	c, err := nbuapi.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("server %q: %w", cfg.BaseURL.Redacted(), err)
 	}
-	return &server{
+	srv := &server{
 		url:        cfg.BaseURL.String(),
-		source:     cfg.BaseURL.Hostname(),
+		source:     source,
 		client:     c,
-		conditions: newConditions(cfg.BaseURL.Hostname(), p.Log),
-	}, nil
+		conditions: newConditions(source, p.Log),
+	}
+	if legacyKey != srv.url {
+		srv.legacyKey = legacyKey
+	}
+	return srv, nil
 }
 
 // endpointUnavailable reports whether err says that the server lacks the

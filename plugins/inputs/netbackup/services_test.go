@@ -71,7 +71,7 @@ func TestServicesMatchSimulator(t *testing.T) {
 			require.Empty(t, errorsOf(acc))
 			require.Equal(t, want, servicesOf(acc))
 			for _, m := range metricsNamed(acc, "netbackup_service") {
-				require.Equal(t, "127.0.0.1", m.Tags["source"])
+				require.Equal(t, testSource(env.server), m.Tags["source"])
 			}
 		})
 	}

@@ -44,7 +44,7 @@ func TestSLPBacklogMatchesSimulator(t *testing.T) {
 	gotImages := make(map[slpSeries]int64)
 	gotAge := make(map[slpSeries]int64)
 	for _, m := range metricsNamed(acc, "netbackup_slp_backlog") {
-		require.Equal(t, "127.0.0.1", m.Tags["source"])
+		require.Equal(t, testSource(env.server), m.Tags["source"])
 		key := slpSeries{m.Tags["slp_name"], m.Tags["state"]}
 		gotImages[key] = m.Fields["images"].(int64)
 		gotAge[key] = m.Fields["oldest_backup_age_seconds"].(int64)
@@ -117,11 +117,11 @@ func TestSLPBacklogFixture(t *testing.T) {
 	require.Empty(t, errorsOf(acc))
 	tm := time.Unix(0, 0)
 	expected := []*testutil.Metric{
-		{Measurement: "netbackup_slp_backlog", Tags: map[string]string{"source": "127.0.0.1", "slp_name": "gold", "state": "IN_PROCESS"},
+		{Measurement: "netbackup_slp_backlog", Tags: map[string]string{"source": testSource(env.server), "slp_name": "gold", "state": "IN_PROCESS"},
 			Fields: map[string]interface{}{"images": int64(1), "oldest_backup_age_seconds": int64(1800)}, Time: tm},
-		{Measurement: "netbackup_slp_backlog", Tags: map[string]string{"source": "127.0.0.1", "slp_name": "gold", "state": "NOT_STARTED"},
+		{Measurement: "netbackup_slp_backlog", Tags: map[string]string{"source": testSource(env.server), "slp_name": "gold", "state": "NOT_STARTED"},
 			Fields: map[string]interface{}{"images": int64(2), "oldest_backup_age_seconds": int64(7200)}, Time: tm},
-		{Measurement: "netbackup_slp_backlog", Tags: map[string]string{"source": "127.0.0.1", "slp_name": "silver", "state": "NOT_STARTED|INACTIVE"},
+		{Measurement: "netbackup_slp_backlog", Tags: map[string]string{"source": testSource(env.server), "slp_name": "silver", "state": "NOT_STARTED|INACTIVE"},
 			Fields: map[string]interface{}{"images": int64(1), "oldest_backup_age_seconds": int64(10800)}, Time: tm},
 	}
 	requireHealthPoints(t, expected, metricsNamed(acc, "netbackup_slp_backlog"))

@@ -193,12 +193,14 @@ func TestAlertsNewOnceAcrossRestart(t *testing.T) {
 
 	// A new process: "2" was delivered and committed, "3" arrived meanwhile.
 	alerts.add("3", "INFO", now.Add(-time.Second), alertISO)
+	first.releaseState() // the process ends: its lock goes with it
 	second := newTestPlugin(t, opts...)
 	acc = gatherOnce(t, second)
 	require.Equal(t, []string{"3"}, alertEventIDs(acc))
 	require.Equal(t, [2]int64{1, 1}, alertCountsOf(t, acc)[alertKey{"INFO", "JOB"}])
 	require.NoError(t, second.CommitState())
 
+	second.releaseState()
 	third := newTestPlugin(t, opts...)
 	acc = gatherOnce(t, third)
 	require.Empty(t, alertEventIDs(acc))

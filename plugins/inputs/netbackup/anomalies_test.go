@@ -128,6 +128,7 @@ func TestAnomaliesNewOnceAcrossRestart(t *testing.T) {
 	sim.Advance(7 * time.Hour) // two: 30 min and 6 h 30 min after the start
 	require.Len(t, anomalyEventIDs(gatherOnce(t, first)), 2)
 	require.NoError(t, first.CommitState())
+	first.releaseState() // the process ends: its lock goes with it
 
 	sim.Advance(6 * time.Hour) // one more while no process ran
 	second := newTestPlugin(t, opts...)
@@ -135,6 +136,7 @@ func TestAnomaliesNewOnceAcrossRestart(t *testing.T) {
 	require.Len(t, anomalyEventIDs(acc), 1)
 	require.NoError(t, second.CommitState())
 
+	second.releaseState()
 	third := newTestPlugin(t, opts...)
 	require.Empty(t, anomalyEventIDs(gatherOnce(t, third)))
 }

@@ -119,6 +119,7 @@ func TestBackupStatusFollowsTheJobStream(t *testing.T) {
 		got = backupStatusGot(t, p)
 		require.NoError(t, p.CommitState())
 		if i%4 == 3 {
+			p.releaseState() // the process ends: its lock goes with it
 			p = newPlugin()
 		}
 	}

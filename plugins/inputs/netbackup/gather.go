@@ -179,8 +179,15 @@ func (p *NetBackup) CommitState() error {
 	}
 	p.gatherMu.Lock()
 	defer p.gatherMu.Unlock()
-	doc := stateDocument{Servers: make(map[string]map[string]json.RawMessage, len(p.servers))}
+	own := make(map[string]map[string]json.RawMessage, len(p.servers))
+	var legacy []string
 	for _, srv := range p.servers {
+		if !srv.stateLoaded {
+			continue // its saved progress was never read: it stays as it is
+		}
+		if srv.legacyKey != "" {
+			legacy = append(legacy, srv.legacyKey)
+		}
 		entries := make(map[string]json.RawMessage)
 		for name, col := range srv.collectors {
 			stateful, ok := col.(statefulCollector)
@@ -193,9 +200,35 @@ func (p *NetBackup) CommitState() error {
 			}
 			entries[name] = data
 		}
-		doc.Servers[srv.url] = entries
+		own[srv.url] = entries
 	}
-	return p.state.save(doc)
+	if len(own) == 0 {
+		return nil
+	}
+	return p.state.save(p.withLegacyEntries(own, legacy), legacy...)
+}
+
+// withLegacyEntries adds to own what the state file holds under the older
+// keys of its servers for collectors that did not save now, so that
+// dropping those keys loses nothing.
+func (p *NetBackup) withLegacyEntries(own map[string]map[string]json.RawMessage, legacy []string) map[string]map[string]json.RawMessage {
+	if len(legacy) == 0 {
+		return own
+	}
+	kept := p.state.keptEntries()
+	for _, srv := range p.servers {
+		if srv.legacyKey == "" || own[srv.url] == nil {
+			continue
+		}
+		for name, data := range kept[srv.legacyKey] {
+			if _, saved := own[srv.url][name]; !saved {
+				if _, current := kept[srv.url][name]; !current {
+					own[srv.url][name] = data
+				}
+			}
+		}
+	}
+	return own
 }
 
 // countingAccumulator counts the metrics a collector adds.

@@ -87,10 +87,7 @@ func (p *NetBackup) Init() error {
 		}
 		p.servers = append(p.servers, srv)
 	}
-	if p.StateFile != "" {
-		p.state = newStateStore(p.StateFile)
-	}
-	return nil
+	return p.openState()
 }
 
 // credentialSources are the credentials as the clients read them: the API

@@ -143,6 +143,7 @@ func TestJobsLiveProgressionExactlyOnce(t *testing.T) {
 				require.NoError(t, p.CommitState())
 				run.committed()
 				if i%7 == 6 { // a graceful restart
+					p.releaseState() // the process ends: its lock goes with it
 					p = newPlugin()
 				}
 			}
@@ -183,10 +184,12 @@ func TestJobsFaultsAndRestartsExactlyOnce(t *testing.T) {
 				case i%13 == 12: // crash: the gather's metrics were out, the state not
 					run.crashed()
 					crashes++
+					p.releaseState() // the process ends: its lock goes with it
 					p = newPlugin()
 				case i%9 == 8: // graceful restart
 					require.NoError(t, p.CommitState())
 					run.committed()
+					p.releaseState() // the process ends: its lock goes with it
 					p = newPlugin()
 				default:
 					require.NoError(t, p.CommitState())
@@ -237,6 +240,7 @@ func TestJobsBacklogWorkedOffAcrossGathers(t *testing.T) {
 		require.NoError(t, p.CommitState())
 		run.committed()
 		if gathers%4 == 3 {
+			p.releaseState() // the process ends: its lock goes with it
 			p = newTestPlugin(t, on(env), jobsPacing, collect("jobs"), stateFile(env.state), func(p *NetBackup) { p.MaxJobsPerGather = 100 })
 		}
 		if len(order) < 100 {
@@ -272,6 +276,7 @@ func TestJobsCorruptStateStartsOver(t *testing.T) {
 	require.NoError(t, p.CommitState())
 
 	// The state written replaces the corrupt one and is read back.
+	p.releaseState() // the process ends: its lock goes with it
 	p = newTestPlugin(t, on(env), jobsPacing, collect("jobs"), stateFile(env.state))
 	acc = gatherOnce(t, p)
 	require.Empty(t, errorsOf(acc))

@@ -140,8 +140,10 @@ func TestChaosSoak(t *testing.T) {
 			p.GatherTimeout = config.Duration(30 * time.Second)
 		})
 	}
-	// kill ends an instance as a process exit would: its sockets close.
+	// kill ends an instance as a process exit would: its sockets close and
+	// its state file lock goes.
 	kill := func(p *NetBackup) {
+		p.releaseState()
 		for _, srv := range p.servers {
 			srv.client.Close()
 		}

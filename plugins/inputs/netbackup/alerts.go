@@ -73,7 +73,9 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
-	start := c.srv.now().Add(-c.lookback)
+	now := c.srv.now()
+	c.clampToServerClock(c.srv, "alerts", "newest alert", now)
+	start := now.Add(-c.lookback)
 	query := url.Values{
 		"filter": {"createdDateTime ge " + nbuapi.ODataTime(start)},
 		"sort":   {"createdDateTime"},

@@ -78,6 +78,7 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 		return nil
 	}
 
+	c.clampToServerClock(c.srv, "anomalies", "newest anomaly", c.srv.now())
 	counts := make(map[anomalyKey]*seenCounts)
 	next := c.state.clone()
 	var events []anomalyEvent

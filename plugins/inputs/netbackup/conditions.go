@@ -78,6 +78,12 @@ func (c *conditions) infof(format string, args ...interface{}) {
 	}
 }
 
+func (c *conditions) warnf(format string, args ...interface{}) {
+	if c.log != nil {
+		c.log.Warnf(format, args...)
+	}
+}
+
 func (c *conditions) debugf(format string, args ...interface{}) {
 	if c.log != nil {
 		c.log.Debugf(format, args...)

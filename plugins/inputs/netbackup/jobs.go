@@ -32,6 +32,7 @@ const jobsCountPath = "/admin/jobs-count-requests"
 func newJobsCollector(p *NetBackup, srv *server) (collector, error) {
 	walker := newFinishedWalker(srv, "", time.Duration(p.JobLookback), time.Duration(p.JobOverlap), p.MaxJobsPerGather)
 	walker.concurrency = p.MaxConcurrency
+	walker.name = "jobs"
 	return &jobsCollector{
 		srv:    srv,
 		tags:   append([]string(nil), p.JobTags...),

@@ -31,6 +31,7 @@ import (
 // handled.
 type finishedWalker struct {
 	srv          *server
+	name         string // the collector, for messages
 	extraFilter  string // ANDed to the filter, e.g. "jobType eq 'BACKUP'"
 	concurrency  int    // max_concurrency: id-range chains of a long walk
 	lookback     time.Duration
@@ -72,6 +73,7 @@ func (w *finishedWalker) run(ctx context.Context, handle func(*jobAttributes)) (
 	byEndTime := w.srv.version().OlderThan(10, 0)
 
 	st := w.state
+	w.clampToServerClock(now)
 	if st.Walk == nil {
 		from := st.Cursor.Add(-w.overlap)
 		if st.Cursor.IsZero() || st.Floor.IsZero() {

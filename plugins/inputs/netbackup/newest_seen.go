@@ -79,3 +79,15 @@ func (p *seenProgress) saveState() (json.RawMessage, error) {
 	}
 	return json.Marshal(p.state)
 }
+
+// clampToServerClock moves a newest instant saved ahead of the server's
+// clock back to it (see warnAheadOfClock): otherwise no item would be new
+// until the clock caught up. The caller holds p.mu.
+func (p *seenProgress) clampToServerClock(srv *server, collector, what string, now time.Time) {
+	if !p.state.Newest.After(now) {
+		return
+	}
+	srv.warnAheadOfClock(collector, what, p.state.Newest, now,
+		"items created from now on are new again; those created before are not counted as new")
+	p.state = newestSeen{Newest: now}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -46,19 +47,21 @@ type alertsCollector struct {
 	lookback time.Duration
 	events   bool
 
-	seenProgress                   // what survives a restart
-	reported     map[alertKey]bool // guarded by seenProgress.mu
+	seenProgress // what survives a restart
+	// lastCounted is when (server clock) each series last counted an
+	// alert: a series is reported, with 0 once its alerts have left the
+	// lookback, until it has counted none for alert_lookback; then it is
+	// dropped. defaultAlertKeys are always reported. Guarded by
+	// seenProgress.mu.
+	lastCounted map[alertKey]time.Time
 }
 
 func newAlertsCollector(p *NetBackup, srv *server) (collector, error) {
 	c := &alertsCollector{
-		srv:      srv,
-		lookback: time.Duration(p.AlertLookback),
-		events:   p.AlertEvents,
-		reported: make(map[alertKey]bool),
-	}
-	for _, key := range defaultAlertKeys {
-		c.reported[key] = true
+		srv:         srv,
+		lookback:    time.Duration(p.AlertLookback),
+		events:      p.AlertEvents,
+		lastCounted: make(map[alertKey]time.Time),
 	}
 	return c, nil
 }
@@ -123,20 +126,26 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 	c.srv.endpointAvailable("alerts", alertsPath)
 	c.state = next
 	c.baseline = true
-	c.emitCounts(acc, counts)
+	c.emitCounts(acc, counts, now)
 	for _, e := range events {
 		acc.AddFields("netbackup_alert", alertEventFields(e), alertEventTags(c.srv.source, e.a), e.a.CreatedDateTime.Time)
 	}
 	return nil
 }
 
-func (c *alertsCollector) emitCounts(acc telegraf.Accumulator, counts map[alertKey]*seenCounts) {
+func (c *alertsCollector) emitCounts(acc telegraf.Accumulator, counts map[alertKey]*seenCounts, now time.Time) {
 	for key := range counts {
-		c.reported[key] = true
+		c.lastCounted[key] = now
 	}
-	keys := make([]alertKey, 0, len(c.reported))
-	for key := range c.reported {
-		keys = append(keys, key)
+	keys := slices.Clone(defaultAlertKeys)
+	for key, last := range c.lastCounted {
+		switch {
+		case slices.Contains(defaultAlertKeys, key):
+		case now.Sub(last) > c.lookback:
+			delete(c.lastCounted, key) // not seen for a whole lookback: dropped
+		default:
+			keys = append(keys, key)
+		}
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		if keys[i].severity != keys[j].severity {

@@ -269,7 +269,7 @@ func TestParseAlertTime(t *testing.T) {
 }
 
 func TestAlertsStateRoundTrip(t *testing.T) {
-	c := &alertsCollector{reported: map[alertKey]bool{}}
+	c := &alertsCollector{lastCounted: map[alertKey]time.Time{}}
 	data, err := c.saveState()
 	require.NoError(t, err)
 	require.JSONEq(t, "null", string(data), "no baseline before the first gather")

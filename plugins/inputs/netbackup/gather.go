@@ -98,7 +98,7 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 		go func() {
 			defer wg.Done()
 			var stats nbuapi.Stats
-			counting := &countingAccumulator{Accumulator: acc}
+			counting := &countingAccumulator{Accumulator: cleaningAccumulator{Accumulator: acc}}
 			start := time.Now()
 			err := col.collect(nbuapi.WithStats(ctx, &stats), counting)
 			failed := 0

@@ -300,3 +300,17 @@ func stateLockHelper(t *testing.T, path string) *exec.Cmd {
 	require.Equal(t, "locked\n", line)
 	return cmd
 }
+
+// Stop gives the state file up: an instance built after it (a reloaded
+// configuration) may use the file.
+func TestStateFile_StopReleasesTheLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	first := stateTestPlugin(nil, path)
+	require.NoError(t, first.Init())
+	require.ErrorContains(t, stateTestPlugin(nil, path).Init(), "is in use by")
+
+	first.Stop()
+	second := stateTestPlugin(nil, path)
+	require.NoError(t, second.Init())
+	second.Stop()
+}

@@ -27,6 +27,8 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("faults", func(t *testing.T) { testFaults(t, tl, db) })
 	t.Run("shutdown", func(t *testing.T) { testShutdown(t, tl, db) })
 	t.Run("simulator_binary_live", func(t *testing.T) { testSimulatorBinaryLive(t, tl, db) })
+	t.Run("telegraf_killed_disk_buffer", func(t *testing.T) { testTelegrafKilled(t, tl, "disk") })
+	t.Run("telegraf_killed_memory_buffer", func(t *testing.T) { testTelegrafKilled(t, tl, "memory") })
 }
 
 // testFaultFree: the simulator's clock moves in steps, jobs finish, and

@@ -22,10 +22,15 @@ import (
 
 // influxDB is an influxd started by the test with a config of its own: a
 // loopback port, data in a temporary directory, no reporting, no monitor.
+// It can be stopped and started again on the same port and data.
 type influxDB struct {
 	URL string // http://127.0.0.1:PORT
-	cmd *exec.Cmd
+	bin string
+	cfg string
 	log string
+
+	cmd    *exec.Cmd
+	exited chan struct{}
 }
 
 const influxdConfigTemplate = `reporting-disabled = true
@@ -70,23 +75,23 @@ func startInfluxDB(t *testing.T) *influxDB {
 	require.NoError(t, os.WriteFile(conf,
 		fmt.Appendf(nil, influxdConfigTemplate, rpcPort, dir, dir, dir, httpPort), 0o600))
 
-	db := &influxDB{URL: fmt.Sprintf("http://127.0.0.1:%d", httpPort), log: filepath.Join(dir, "influxd.log")}
-	logFile, err := os.Create(db.log)
+	db := &influxDB{URL: fmt.Sprintf("http://127.0.0.1:%d", httpPort), bin: bin, cfg: conf, log: filepath.Join(dir, "influxd.log")}
+	db.start(t)
+	t.Cleanup(func() { db.stop(t) })
+	return db
+}
+
+// start runs influxd (again) and waits until /ping answers.
+func (db *influxDB) start(t *testing.T) {
+	t.Helper()
+	logFile, err := os.OpenFile(db.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	require.NoError(t, err)
-	db.cmd = exec.Command(bin, "-config", conf)
+	db.cmd = exec.Command(db.bin, "-config", db.cfg)
 	db.cmd.Stdout, db.cmd.Stderr = logFile, logFile
 	require.NoError(t, db.cmd.Start(), "starting influxd")
 	exited := make(chan struct{})
-	go func() { _ = db.cmd.Wait(); logFile.Close(); close(exited) }()
-	t.Cleanup(func() {
-		_ = db.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			_ = db.cmd.Process.Kill()
-			<-exited
-		}
-	})
+	db.exited = exited
+	go func(cmd *exec.Cmd) { _ = cmd.Wait(); logFile.Close(); close(exited) }(db.cmd)
 
 	ok := waitUntil(30*time.Second, func() bool {
 		select {
@@ -107,7 +112,24 @@ func startInfluxDB(t *testing.T) *influxDB {
 	default:
 	}
 	require.True(t, ok, "influxd did not answer /ping within 30s; its log:\n%s", readFileOr(db.log))
-	return db
+}
+
+// stop ends influxd (SIGTERM, then SIGKILL after 15 s); a stopped one
+// stays stopped.
+func (db *influxDB) stop(t *testing.T) {
+	t.Helper()
+	select {
+	case <-db.exited:
+		return
+	default:
+	}
+	_ = db.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-db.exited:
+	case <-time.After(15 * time.Second):
+		_ = db.cmd.Process.Kill()
+		<-db.exited
+	}
 }
 
 // influxSeries is one series of an InfluxQL answer.

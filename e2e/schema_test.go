@@ -73,6 +73,15 @@ var expectedSchema = map[string]measurementSchema{
 		tags:       []string{"source", "state"},
 		fields:     map[string]string{"count": "integer"},
 	},
+	"netbackup_jobs_finished": {
+		collector:    "jobs",
+		mustAppear:   true,
+		tags:         []string{"source", "status_class", "status"},
+		optionalTags: []string{"job_type", "policy_type"},
+		fields: map[string]string{
+			"total": "integer", "bytes_total": "integer", "files_total": "integer", "elapsed_seconds_total": "integer",
+		},
+	},
 	"netbackup_backup_status": {
 		collector:    "backup_status",
 		mustAppear:   true,

@@ -24,6 +24,7 @@ type jobsCollector struct {
 	srv    *server
 	tags   []string
 	walker *finishedWalker
+	totals *jobTotals
 }
 
 // jobsCountPath counts the jobs matching a filter (POST).
@@ -37,6 +38,7 @@ func newJobsCollector(p *NetBackup, srv *server) (collector, error) {
 		srv:    srv,
 		tags:   append([]string(nil), p.JobTags...),
 		walker: walker,
+		totals: newJobTotals(),
 	}, nil
 }
 
@@ -44,9 +46,11 @@ func (c *jobsCollector) collect(ctx context.Context, acc telegraf.Accumulator) e
 	var errs []error
 	if _, err := c.walker.run(ctx, func(a *jobAttributes) {
 		acc.AddFields(jobMeasurement, finishedJobFields(a), jobTags(a, c.srv.source, c.tags), jobTimestamp(a))
+		c.totals.count(a)
 	}); err != nil {
 		errs = append(errs, err)
 	}
+	c.totals.emit(acc, c.srv.source)
 	counts, err := c.collectUnfinished(ctx, acc)
 	if err != nil {
 		errs = append(errs, err)
@@ -141,6 +145,24 @@ func (c *jobsCollector) countJobs(ctx context.Context, filter string) (int64, er
 	return out.Data.Attributes.Count.V, nil
 }
 
-func (c *jobsCollector) loadState(data json.RawMessage) error { return c.walker.loadState(data) }
+// loadState restores the cursor, then the counters: never the counters
+// without their cursor, which would count the re-read jobs twice. Counters
+// that cannot be read start at zero (a reset) behind the restored cursor.
+func (c *jobsCollector) loadState(data json.RawMessage) error {
+	walker, totals, err := splitJobsState(data)
+	if err != nil {
+		return err
+	}
+	if err := c.walker.loadState(walker); err != nil {
+		return err
+	}
+	return c.totals.load(totals)
+}
 
-func (c *jobsCollector) saveState() (json.RawMessage, error) { return c.walker.saveState() }
+func (c *jobsCollector) saveState() (json.RawMessage, error) {
+	walker, err := c.walker.saveState()
+	if err != nil {
+		return nil, err
+	}
+	return joinJobsState(walker, c.totals.save())
+}

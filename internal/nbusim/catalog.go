@@ -249,11 +249,15 @@ func (d *dataset) licensingList(cfg Config) *resourceList {
 		PolicyDetails       []policyDetail `json:"policyDetails"`
 	}
 	rng := rand.New(rand.NewSource(cfg.Seed + 7))
+	scale := d.licenseScale
+	if scale == 0 {
+		scale = 1
+	}
 	var total float64
 	var clients []clientDetail
 	for _, p := range d.policies {
 		for _, c := range p.clients {
-			mb := float64(rng.Int63n(2_000_000)) + 0.5
+			mb := (float64(rng.Int63n(2_000_000)) + 0.5) * scale
 			total += mb
 			clients = append(clients, clientDetail{ClientName: c, ClientConsumptionMB: mb, PolicyDetails: []policyDetail{{
 				BackupID: c + "_" + strconv.FormatInt(cfg.Start.Unix()-86400, 10), PolicyName: p.name,

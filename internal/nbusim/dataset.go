@@ -30,6 +30,7 @@ type dataset struct {
 	images         []CatalogImage
 	anomalies      []Anomaly
 	scanResults    []ScanResult
+	licenseScale   float64 // multiplies every client's licensed consumption (0: 1)
 
 	lists          map[string]*resourceList // collections, marshalled once
 	scanResultsV10 *resourceList            // the scan results as API 10.0 spells them
@@ -120,6 +121,9 @@ func newDataset(cfg Config) *dataset {
 	// Their own random streams: adding them left every other table as it was.
 	d.buildAnomalies(cfg, rand.New(rand.NewSource(cfg.Seed+11)))
 	d.buildScanResults(cfg, rand.New(rand.NewSource(cfg.Seed+13)))
+	if cfg.Healthy {
+		d.heal(cfg)
+	}
 	d.lists = map[string]*resourceList{}
 	for _, l := range []*resourceList{
 		d.storageUnitList(), d.diskPoolList(), d.storageServerList(), d.driveList(), d.tapeMediaList(),

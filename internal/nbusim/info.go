@@ -27,8 +27,13 @@ func (s *Simulator) serverInfo() map[string]any {
 }
 
 // SetCACertificate sets the PEM certificate GET /security/cacert returns
-// (the binary passes its generated certificate). Call before serving.
-func (s *Simulator) SetCACertificate(certPEM []byte) { s.caPEM = certPEM }
+// (the binary passes its generated certificate).
+// It may also be called while serving, to change the certificate.
+func (s *Simulator) SetCACertificate(certPEM []byte) {
+	s.resMu.Lock()
+	defer s.resMu.Unlock()
+	s.caPEM = certPEM
+}
 
 // caCert is the body of GET /security/cacert (no auth).
 func (s *Simulator) caCert() map[string]any {

@@ -2,6 +2,7 @@ package nbusim
 
 import (
 	"math"
+	"sync/atomic"
 )
 
 // Jobs are never stored: every attribute of job id at simulated time t is a
@@ -29,6 +30,9 @@ type jobModel struct {
 	catalogEach int64   // a catalog backup every catalogEach blocks
 	initialJobs int64
 	d           *dataset
+	healthy     bool // Config.Healthy: no job fails
+	// failures are the FailClientJobs overrides, read on every plan.
+	failures atomic.Pointer[[]clientFailure]
 }
 
 func newJobModel(cfg Config, startMs int64, d *dataset) *jobModel {
@@ -39,6 +43,7 @@ func newJobModel(cfg Config, startMs int64, d *dataset) *jobModel {
 		t0Ms:        startMs - int64(math.Ceil(float64(cfg.Jobs)*period)),
 		initialJobs: int64(cfg.Jobs),
 		d:           d,
+		healthy:     cfg.Healthy,
 	}
 	// queue (10m) + run (3h20s) + pause (10m) + a family's spread + slack.
 	m.maxLifeMs = int64(4*3600*1000 + (familyBlock+1)*period)
@@ -160,6 +165,8 @@ var failureStatuses = []int64{58, 84, 96, 150, 196, 2074, 13, 50}
 func (m *jobModel) status(id int64, failPermille uint64) int64 {
 	r := m.h(id, 3) % 1000
 	switch {
+	case r < failPermille && m.healthy:
+		return 0
 	case r < failPermille:
 		return failureStatuses[(m.h(id, 4))%uint64(len(failureStatuses))]
 	case r < failPermille+70:
@@ -176,6 +183,7 @@ func (m *jobModel) plan(id int64) jobPlan {
 		p.stu = p.policy.stu
 	}
 	m.planVolume(&p)
+	m.applyFailures(&p)
 	return p
 }
 

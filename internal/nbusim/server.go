@@ -65,6 +65,8 @@ func (s *Simulator) serveUnfaulted(w http.ResponseWriter, r *http.Request, rel s
 		return
 	}
 	req := &request{Request: r, version: v, rel: rel}
+	s.resMu.RLock()
+	defer s.resMu.RUnlock()
 	if s.servePublic(w, req) {
 		return
 	}

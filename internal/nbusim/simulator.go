@@ -40,6 +40,11 @@ type Config struct {
 	Live          bool          // real-time clock: jobs progress QUEUED->ACTIVE->DONE, new jobs arrive
 	Start         time.Time     // simulated "now" at start (default: time.Now() truncated to ms)
 	Hostname      string        // host name used in absolute links and in data (default "nbu-primary")
+	// Healthy leaves out the problems the dataset shows on purpose (pools,
+	// volumes, storage servers, drives and media servers down, daemons
+	// stopped, failed jobs, old SLP backlog, job-failure alerts): a server
+	// on which no alert should fire. See healthy.go.
+	Healthy bool
 }
 
 // releaseAPIVersions maps a NetBackup release to the REST API version it serves.
@@ -74,6 +79,10 @@ type Simulator struct {
 	faults     faultSet
 	requests   requestLog
 	routeTable []route
+
+	// resMu lets a test change the resources while the simulator serves
+	// (UpdateResources): requests read them under RLock.
+	resMu sync.RWMutex
 }
 
 // New validates cfg, fills defaults and builds the dataset. It is cheap even

@@ -1,0 +1,129 @@
+package nbusim
+
+import (
+	"slices"
+)
+
+// Changes while serving: a test that watches alerts breaks a healthy
+// server piece by piece (a daemon stops, a pool fills up, a client's
+// backups start failing) and sees what the plugin reports.
+
+// Resources are the resource tables a test may change with
+// UpdateResources. The values follow the vendor documents as the dataset
+// does: change states and sizes, not the shape.
+type Resources struct {
+	StorageUnits   []StorageUnit
+	DiskPools      []DiskPool
+	StorageServers []StorageServer
+	Drives         []Drive
+	TapeMedia      []TapeMedia
+	MediaServers   []MediaServer
+	// Hosts carry their daemons (Services).
+	Hosts     []Host
+	SLPImages []SLPImage
+	Alerts    []Alert
+	// LicenseScale multiplies every client's front-end capacity in
+	// /licensing/capacity (1: as built).
+	LicenseScale float64
+}
+
+// UpdateResources hands change a copy of the resource tables and serves
+// what it leaves there from the next request on. Safe while serving.
+func (s *Simulator) UpdateResources(change func(*Resources)) {
+	s.resMu.Lock()
+	defer s.resMu.Unlock()
+	d := s.data
+	r := Resources{
+		StorageUnits:   slices.Clone(d.storageUnits),
+		DiskPools:      s.DiskPoolsData(),
+		StorageServers: slices.Clone(d.storageServers),
+		Drives:         cloneDrives(d.drives),
+		TapeMedia:      slices.Clone(d.tapeMedia),
+		MediaServers:   slices.Clone(d.mediaServerRes),
+		Hosts:          cloneHosts(d.hosts),
+		SLPImages:      cloneSLPImages(d.slpImages),
+		Alerts:         slices.Clone(d.alerts),
+		LicenseScale:   d.licenseScale,
+	}
+	if r.LicenseScale == 0 {
+		r.LicenseScale = 1
+	}
+	change(&r)
+	d.storageUnits, d.diskPools, d.storageServers = r.StorageUnits, r.DiskPools, r.StorageServers
+	d.drives, d.tapeMedia, d.mediaServerRes = r.Drives, r.TapeMedia, r.MediaServers
+	d.hosts, d.slpImages, d.alerts, d.licenseScale = r.Hosts, r.SLPImages, r.Alerts, r.LicenseScale
+	for _, fresh := range []*resourceList{
+		d.storageUnitList(), d.diskPoolList(), d.storageServerList(), d.driveList(), d.tapeMediaList(),
+		d.mediaServerList(), d.slpImageList(), d.alertList(), d.licensingList(s.cfg),
+	} {
+		// The routes hold the list objects: replace their items in place.
+		d.lists[fresh.path].items = fresh.items
+	}
+}
+
+// clientFailure makes the jobs of one client that end from fromMs on fail.
+type clientFailure struct {
+	client string
+	status int64
+	fromMs int64
+}
+
+// FailClientJobs makes every job of client that ends from now on (on the
+// simulated clock) finish with status, a NetBackup failure code such as 58
+// (can't connect to client); jobs that ended before keep theirs, so the
+// history stays what it was. The catalog backups' client is the server's
+// own Hostname. A later call for the same client replaces the earlier one
+// for the jobs ending after it. Safe while serving.
+func (s *Simulator) FailClientJobs(client string, status int64) {
+	m := s.jobs
+	for {
+		old := m.failures.Load()
+		var next []clientFailure
+		if old != nil {
+			next = slices.Clone(*old)
+		}
+		next = append(next, clientFailure{client: client, status: status, fromMs: s.nowMs()})
+		if m.failures.CompareAndSwap(old, &next) {
+			return
+		}
+	}
+}
+
+// applyFailures gives a job the status of the latest FailClientJobs that
+// covers it.
+func (m *jobModel) applyFailures(p *jobPlan) {
+	failures := m.failures.Load()
+	if failures == nil {
+		return
+	}
+	for _, f := range slices.Backward(*failures) {
+		if f.client == p.client && p.endMs >= f.fromMs {
+			p.finalStatus = f.status
+			return
+		}
+	}
+}
+
+func cloneDrives(in []Drive) []Drive {
+	out := slices.Clone(in)
+	for i := range out {
+		out[i].DevicePaths = slices.Clone(out[i].DevicePaths)
+	}
+	return out
+}
+
+func cloneHosts(in []Host) []Host {
+	out := slices.Clone(in)
+	for i := range out {
+		out[i].Services = slices.Clone(out[i].Services)
+	}
+	return out
+}
+
+func cloneSLPImages(in []SLPImage) []SLPImage {
+	out := slices.Clone(in)
+	for i := range out {
+		out[i].Copies = slices.Clone(out[i].Copies)
+	}
+	return out
+}

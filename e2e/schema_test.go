@@ -80,6 +80,7 @@ var expectedSchema = map[string]measurementSchema{
 		optionalTags: []string{"job_type", "policy_type"},
 		fields: map[string]string{
 			"total": "integer", "bytes_total": "integer", "files_total": "integer", "elapsed_seconds_total": "integer",
+			"queued_total": "integer", "queued_seconds_total": "integer",
 		},
 	},
 	"netbackup_backup_status": {

@@ -44,6 +44,8 @@ type jobTotalsValues struct {
 	Bytes          int64 `json:"bytes"`
 	Files          int64 `json:"files"`
 	ElapsedSeconds int64 `json:"elapsed_seconds"`
+	QueuedJobs     int64 `json:"queued_jobs"` // jobs whose queue time is known
+	QueuedSeconds  int64 `json:"queued_seconds"`
 }
 
 // jobTotalsSeries is how a series is kept in the state file.
@@ -63,9 +65,10 @@ func newJobTotals() *jobTotals {
 	return &jobTotals{series: make(map[jobTotalsKey]*jobTotalsValues), codes: make(map[string]bool)}
 }
 
-// count adds one finished job. Parents (child_count > 0) count as jobs but
-// not in bytes, files and elapsed time: their numbers repeat their
-// children's, so summing them would count a multi-stream backup twice.
+// count adds one finished job. Parents (child_count > 0) count as jobs,
+// with their elapsed and queue times, but not in bytes and files: those
+// repeat their children's, so summing them would count a multi-stream
+// backup twice.
 func (t *jobTotals) count(a *jobAttributes) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -81,13 +84,16 @@ func (t *jobTotals) count(a *jobAttributes) {
 		t.series[key] = v
 	}
 	v.Jobs++
-	if a.ChildCount.V > 0 {
-		return
-	}
-	v.Bytes += a.KilobytesTransferred.V * 1024
-	v.Files += a.NumberOfFiles.V
 	if a.ElapsedTime.Set {
 		v.ElapsedSeconds += int64(a.ElapsedTime.D / time.Second)
+	}
+	if q, ok := queuedSeconds(a); ok {
+		v.QueuedJobs++
+		v.QueuedSeconds += q
+	}
+	if a.ChildCount.V == 0 {
+		v.Bytes += a.KilobytesTransferred.V * 1024
+		v.Files += a.NumberOfFiles.V
 	}
 }
 
@@ -118,6 +124,8 @@ func (t *jobTotals) emit(acc telegraf.Accumulator, source string) {
 			"bytes_total":           v.Bytes,
 			"files_total":           v.Files,
 			"elapsed_seconds_total": v.ElapsedSeconds,
+			"queued_total":          v.QueuedJobs,
+			"queued_seconds_total":  v.QueuedSeconds,
 		}, tags)
 	}
 }
@@ -150,7 +158,8 @@ func (t *jobTotals) load(raw json.RawMessage) error {
 	series := make(map[jobTotalsKey]*jobTotalsValues, len(saved))
 	codes := make(map[string]bool)
 	for _, s := range saved {
-		if s.StatusClass == "" || s.Status == "" || s.Jobs < 0 || s.Bytes < 0 || s.Files < 0 || s.ElapsedSeconds < 0 {
+		if s.StatusClass == "" || s.Status == "" || s.Jobs < 0 || s.Bytes < 0 || s.Files < 0 ||
+			s.ElapsedSeconds < 0 || s.QueuedJobs < 0 || s.QueuedSeconds < 0 {
 			return fmt.Errorf("corrupt job totals (series %+v), %s restarts at zero", s, jobTotalsMeasurement)
 		}
 		v := s.jobTotalsValues

@@ -35,7 +35,8 @@ func totalsEmitted(t testing.TB, acc *testutil.Accumulator) map[jobTotalsKey]job
 		}
 		out[key] = jobTotalsValues{
 			Jobs: field("total"), Bytes: field("bytes_total"), Files: field("files_total"),
-			ElapsedSeconds: field("elapsed_seconds_total"),
+			ElapsedSeconds: field("elapsed_seconds_total"), QueuedJobs: field("queued_total"),
+			QueuedSeconds: field("queued_seconds_total"),
 		}
 	}
 	return out
@@ -54,10 +55,15 @@ func totalsTruth(t testing.TB, sim *nbusim.Simulator, from time.Time, knowsChild
 			StatusClass: statusClass(rec.Status), Status: strconv.FormatInt(rec.Status, 10)}
 		v := out[key]
 		v.Jobs++
+		v.ElapsedSeconds += int64(rec.Elapsed / time.Second)
+		// The queue time is known for jobs on their first try.
+		if rec.Try <= 1 {
+			v.QueuedJobs++
+			v.QueuedSeconds += int64(rec.ActiveTryStartTime.Sub(rec.StartTime) / time.Second)
+		}
 		if !knowsChildren || rec.ChildCount == 0 {
 			v.Bytes += rec.KilobytesTransferred * 1024
 			v.Files += rec.NumberOfFiles
-			v.ElapsedSeconds += int64(rec.Elapsed / time.Second)
 		}
 		out[key] = v
 	}
@@ -70,7 +76,8 @@ func requireMonotonic(t testing.TB, before, after map[jobTotalsKey]jobTotalsValu
 	for key, b := range before {
 		a, ok := after[key]
 		require.True(t, ok, "series %+v vanished", key)
-		require.True(t, a.Jobs >= b.Jobs && a.Bytes >= b.Bytes && a.Files >= b.Files && a.ElapsedSeconds >= b.ElapsedSeconds,
+		require.True(t, a.Jobs >= b.Jobs && a.Bytes >= b.Bytes && a.Files >= b.Files && a.ElapsedSeconds >= b.ElapsedSeconds &&
+			a.QueuedJobs >= b.QueuedJobs && a.QueuedSeconds >= b.QueuedSeconds,
 			"series %+v went down: %+v -> %+v", key, b, a)
 	}
 }

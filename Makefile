@@ -15,7 +15,7 @@ README_LINTER := $(TOOLS)/readme_linter
 NFPM_VERSION  := v2.48.0
 NFPM          := $(TOOLS)/nfpm
 
-.PHONY: all build test lint demo e2e bench soak fuzz clean sample-config package release
+.PHONY: all build test lint demo e2e bench soak fuzz clean sample-config package release dashboards rules-test
 
 all: build
 
@@ -88,6 +88,10 @@ soak:
 FUZZTIME ?= 8s
 fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
+
+## dashboards: render the Grafana dashboards (internal/dashboards) into examples/grafana/
+dashboards:
+	$(GO) run ./cmd/netbackup-dashboards
 
 clean:
 	rm -rf $(BIN) dist

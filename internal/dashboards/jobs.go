@@ -1,0 +1,100 @@
+package dashboards
+
+import "fmt"
+
+// Jobs answers "what did the backups do, and what failed?": throughput,
+// outcomes over time, the failing clients and policies, the failure codes,
+// durations and queue times.
+func Jobs() Dashboard {
+	return Dashboard{
+		Name:  "jobs",
+		Title: "NetBackup jobs",
+		Description: "Throughput, outcomes over time, the clients, policies and status codes that fail, " +
+			"job durations and queue times.",
+		Filters: []string{PolicyVariable.Name, ClientVariable.Name},
+		Rows: []Row{
+			{Title: "Throughput and outcomes", Panels: []Panel{
+				{
+					Title: "Data moved by finished jobs", Kind: TimeSeries, Unit: "Bps", Width: 12, Height: 8, Stacked: true,
+					Description: "Bytes of the jobs that finished, per second, by job type (parents of multi-stream " +
+						"jobs left out: their children move the data).",
+					Queries: []Query{counterRate("bytes_total", serverOnly, "job_type")},
+				},
+				{
+					Title: "Finished jobs by outcome", Kind: TimeSeries, Width: 12, Height: 8, Stacked: true,
+					Description: "Jobs that finished in each interval: success (status 0), partial (1), failed (any other).",
+					Thresholds:  []Step{{Color: "green"}},
+					Queries: []Query{{
+						InfluxQL: `SELECT count("job_id") FROM "netbackup_job" WHERE "source" =~ /^$server$/ AND $timeFilter ` +
+							`GROUP BY time($__interval), "status_class" fill(none)`,
+						PromQL: `sum by (status_class) (increase(netbackup_jobs_finished_total{source=~"$server"}[$__rate_interval]))`,
+						Legend: "{{status_class}}",
+					}},
+				},
+			}},
+			{Title: "What fails", Panels: []Panel{
+				{
+					Title: "Failing clients", Kind: Table, Width: 10, Height: 9,
+					Description: "Policy and client pairs with failed backups since their last good one, most failures first.",
+					Queries:     []Query{failingClients()},
+				},
+				{
+					Title: "Policies with failing clients", Kind: Table, Width: 6, Height: 9,
+					Description: "How many clients of each policy have failed since their last good backup.",
+					Queries: []Query{{
+						InfluxQL: fmt.Sprintf(`SELECT count("failures") FROM (SELECT last("consecutive_failures") AS "failures" FROM "netbackup_backup_status" `+
+							`WHERE %s GROUP BY "source", "policy_name", "client") WHERE "failures" > 0 GROUP BY "source", "policy_name"`, byPolicy.influxWhere()),
+						PromQL: fmt.Sprintf(`count by (source, policy_name) (%s > 0)`, metric("netbackup_backup_status", "consecutive_failures", byPolicy)),
+					}},
+				},
+				{
+					Title: "Failed jobs by status code", Kind: Table, Width: 8, Height: 9,
+					Description: "Jobs that failed in the dashboard's time range, by NetBackup status code.",
+					Queries:     []Query{counterIncrease("total", serverOnly.where(`"status_class" = 'failed'`, `status_class="failed"`), "status")},
+				},
+			}},
+			{Title: "Durations and queues", Panels: []Panel{
+				{
+					Title: "Mean job duration", Kind: TimeSeries, Unit: "s", Width: 8, Height: 8,
+					Description: "Mean elapsed time of the jobs that finished in each interval, by job type.",
+					Queries: []Query{{
+						InfluxQL: `SELECT mean("elapsed_seconds") FROM "netbackup_job" WHERE "source" =~ /^$server$/ AND $timeFilter ` +
+							`GROUP BY time($__interval), "job_type" fill(none)`,
+						PromQL: `sum by (job_type) (increase(netbackup_jobs_finished_elapsed_seconds_total{source=~"$server"}[$__rate_interval])) ` +
+							`/ sum by (job_type) (increase(netbackup_jobs_finished_total{source=~"$server"}[$__rate_interval]))`,
+						Legend: "{{job_type}}",
+					}},
+				},
+				{
+					Title: "Mean queue time", Kind: TimeSeries, Unit: "s", Width: 8, Height: 8,
+					Description: "Mean time the jobs that finished in each interval waited before they started " +
+						"(jobs that finished on their first try).",
+					Queries: []Query{{
+						InfluxQL: `SELECT mean("queued_seconds") FROM "netbackup_job" WHERE "source" =~ /^$server$/ AND $timeFilter ` +
+							`GROUP BY time($__interval), "job_type" fill(none)`,
+						PromQL: `sum by (job_type) (increase(netbackup_jobs_finished_queued_seconds_total{source=~"$server"}[$__rate_interval])) ` +
+							`/ sum by (job_type) (increase(netbackup_jobs_finished_queued_total{source=~"$server"}[$__rate_interval]))`,
+						Legend: "{{job_type}}",
+					}},
+				},
+				{
+					Title: "Jobs by state", Kind: TimeSeries, Width: 8, Height: 8,
+					Description: "Jobs queued, active, requeued, suspended and incomplete at each gather.",
+					Queries:     []Query{overTime("netbackup_jobs", "count", "max", serverOnly.where(`"state" != 'DONE'`, `state!="DONE"`), "source", "state")},
+				},
+			}},
+		},
+	}
+}
+
+// failingClients lists the failing policy and client pairs.
+func failingClients() Query {
+	object := `GROUP BY "source", "policy_name", "client"`
+	return Query{
+		InfluxQL: fmt.Sprintf(`SELECT "consecutive_failures", "last_status" FROM (SELECT last("consecutive_failures") AS "consecutive_failures", `+
+			`last("last_status") AS "last_status" FROM "netbackup_backup_status" WHERE %s %s) WHERE "consecutive_failures" > 0 %s`,
+			byPolicy.influxWhere(), object, object),
+		PromQL: fmt.Sprintf(`sort_desc(max by (source, policy_name, client) (%s) > 0)`,
+			metric("netbackup_backup_status", "consecutive_failures", byPolicy)),
+	}
+}

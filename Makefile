@@ -66,11 +66,13 @@ sample-config: build
 demo: build
 	./scripts/demo.sh
 
-## e2e: real Telegraf (pinned, .tools/) + real InfluxDB 1.x + the simulator; checks the six e2e guarantees
-## and runs the README's commands as written
+## e2e: real Telegraf (pinned, .tools/) + real InfluxDB 1.x + real Prometheus + the simulator: the six
+## e2e guarantees, the README's commands as written, every dashboard query on both engines, every
+## alert rule quiet and then firing
 e2e:
 	TELEGRAF_VERSION=$(TELEGRAF_VERSION) ./scripts/install-telegraf.sh
 	./scripts/install-influxdb.sh
+	./scripts/install-prometheus.sh
 	./scripts/install-e2e-tools.sh
 	E2E_TELEGRAF=$(TOOLS)/telegraf $(GO) test -tags e2e -count=1 -timeout 15m -v ./e2e/
 
@@ -88,6 +90,11 @@ soak:
 FUZZTIME ?= 8s
 fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
+
+## rules-test: promtool check and unit tests of the alert rules (examples/prometheus)
+rules-test:
+	./scripts/install-prometheus.sh
+	./scripts/test-rules.sh
 
 ## dashboards: render the Grafana dashboards (internal/dashboards) into examples/grafana/
 dashboards:

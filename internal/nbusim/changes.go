@@ -127,3 +127,44 @@ func cloneSLPImages(in []SLPImage) []SLPImage {
 	}
 	return out
 }
+
+// addedClient is a client a policy backs up from fromMs on.
+type addedClient struct {
+	policy, client string
+	fromMs         int64
+}
+
+// AddClient adds client to policy from now on (simulated clock): the
+// policy's jobs submitted from now on pick their client among the policy's
+// clients and this one, as a client newly added to a policy starts to be
+// backed up. Jobs submitted before keep theirs, so the history and the
+// ground truth stay what they were. Safe while serving.
+func (s *Simulator) AddClient(policy, client string) {
+	m := s.jobs
+	for {
+		old := m.added.Load()
+		var next []addedClient
+		if old != nil {
+			next = slices.Clone(*old)
+		}
+		next = append(next, addedClient{policy: policy, client: client, fromMs: s.nowMs()})
+		if m.added.CompareAndSwap(old, &next) {
+			return
+		}
+	}
+}
+
+// clientsOf are the clients of a policy for a job submitted at submitMs.
+func (m *jobModel) clientsOf(p *policyDef, submitMs int64) []string {
+	added := m.added.Load()
+	if added == nil {
+		return p.clients
+	}
+	clients := p.clients
+	for _, a := range *added {
+		if a.policy == p.name && submitMs >= a.fromMs {
+			clients = append(slices.Clip(clients), a.client)
+		}
+	}
+	return clients
+}

@@ -191,3 +191,34 @@ func TestFailClientJobs(t *testing.T) {
 	require.Positive(t, failed, "the client should have run jobs in 12 hours")
 	require.Positive(t, others)
 }
+
+// AddClient gives a policy a new client for the jobs submitted after the
+// call; earlier jobs keep their clients.
+func TestAddClient(t *testing.T) {
+	sim := newTestSim(t, Config{Healthy: true, Jobs: 3000, JobRate: 0.05})
+	const policy, client = "prod-linux-01", "new-client.example.com"
+	history := map[int64]string{}
+	for id := int64(1); id <= sim.JobCount(); id++ {
+		job, _ := sim.Job(id)
+		history[id] = job.ClientName
+	}
+	sim.AddClient(policy, client)
+	sim.FailClientJobs(client, 58)
+	sim.Advance(24 * time.Hour)
+
+	for id, name := range history {
+		job, _ := sim.Job(id)
+		require.Equal(t, name, job.ClientName, "job %d was submitted before the client was added", id)
+	}
+	jobs := 0
+	for _, id := range sim.FinishedJobIDs(testStart, sim.Now()) {
+		job, _ := sim.Job(id)
+		if job.ClientName == client {
+			require.Equal(t, policy, job.PolicyName)
+			require.Equal(t, int64(58), job.Status)
+			require.Greater(t, id, int64(len(history)))
+			jobs++
+		}
+	}
+	require.Positive(t, jobs, "the new client should have run jobs in 24 hours")
+}

@@ -33,6 +33,8 @@ type jobModel struct {
 	healthy     bool // Config.Healthy: no job fails
 	// failures are the FailClientJobs overrides, read on every plan.
 	failures atomic.Pointer[[]clientFailure]
+	// added are the AddClient additions, read on every plan.
+	added atomic.Pointer[[]addedClient]
 }
 
 func newJobModel(cfg Config, startMs int64, d *dataset) *jobModel {
@@ -208,9 +210,10 @@ func (m *jobModel) planTimes(id int64) jobPlan {
 		p.policy = &d.policies[hb%uint64(len(d.policies))]
 		p.schedule = p.policy.schedules[(hb>>16)%uint64(len(p.policy.schedules))]
 		p.jobType = "BACKUP"
-		client := p.policy.clients[(hb>>24)%uint64(len(p.policy.clients))]
+		clients := m.clientsOf(p.policy, m.submitMs(first))
+		client := clients[(hb>>24)%uint64(len(clients))]
 		if kind == kindChild && p.policy.appType != "NONE" { // one child per VM
-			client = p.policy.clients[(hb>>24+uint64(id-first))%uint64(len(p.policy.clients))]
+			client = clients[(hb>>24+uint64(id-first))%uint64(len(clients))]
 		}
 		p.client = client
 		lastChildSubmit := m.submitMs(first + k)
@@ -241,7 +244,8 @@ func (m *jobModel) planTimes(id int64) jobPlan {
 	default:
 		p.policy = &d.policies[hPol%uint64(len(d.policies))]
 		p.schedule = p.policy.schedules[(hPol>>16)%uint64(len(p.policy.schedules))]
-		p.client = p.policy.clients[(hPol>>24)%uint64(len(p.policy.clients))]
+		clients := m.clientsOf(p.policy, p.submitMs)
+		p.client = clients[(hPol>>24)%uint64(len(clients))]
 		m.planSingle(&p)
 	}
 	return p

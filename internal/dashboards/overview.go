@@ -27,7 +27,7 @@ func Overview() Dashboard {
 					Title: "Server up", Kind: Stat, Width: 4, Height: 4, Mappings: upDown,
 					Description: "1 when the primary server answered GET /netbackup/ping in the last gather.",
 					Thresholds:  []Step{{Color: "red"}, {Value: 1, Color: "green"}},
-					Queries:     []Query{latest("netbackup_api", "up", serverOnly, "source")},
+					Queries:     []Query{lowest("netbackup_api", "up", serverOnly, "source")},
 				},
 				{
 					Title: "API version", Kind: Table, Width: 4, Height: 4, Hide: []string{"Value", "last", "up"},
@@ -128,7 +128,7 @@ func Overview() Dashboard {
 						{
 							InfluxQL: `SELECT sum("down") FROM (SELECT (1 - last("up")) * last("enabled") AS "down" FROM "netbackup_drive" ` +
 								`WHERE "source" =~ /^$server$/ AND $timeFilter GROUP BY "source", "drive") GROUP BY "source"`,
-							PromQL: `sum by (source) ((1 - max by (source, drive) (netbackup_drive_up{source=~"$server"})) ` +
+							PromQL: `sum by (source) ((1 - min by (source, drive) (netbackup_drive_up{source=~"$server"})) ` +
 								`* max by (source, drive) (netbackup_drive_enabled{source=~"$server"}))`,
 							Legend: "drives {{source}}",
 						},

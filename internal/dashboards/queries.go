@@ -108,6 +108,17 @@ func latest(measurement, field string, s scope, by ...string) Query {
 	}
 }
 
+// lowest is an up/down value's current state per object: through
+// outputs.prometheus_client, an object whose state tag changed keeps its old
+// series until expiration_interval, so the lowest value shows a failure at
+// once (and a recovery once the old series expired). InfluxQL's last()
+// already takes the newest point of all the object's series.
+func lowest(measurement, field string, s scope, by ...string) Query {
+	q := latest(measurement, field, s, by...)
+	q.PromQL = fmt.Sprintf(`min %s (%s)`, promBy(by), metric(measurement, field, s))
+	return q
+}
+
 // overTime is a gauge over time per object (the tags in by); agg ("mean",
 // "max") reduces the points of one interval.
 func overTime(measurement, field, agg string, s scope, by ...string) Query {
@@ -139,13 +150,14 @@ func sumOfLatest(measurement, field string, s scope, object, by []string) Query 
 	return q
 }
 
-// countDown counts the objects whose up field is 0 now (0 when none).
+// countDown counts the objects whose up field is 0 now (0 when none; see
+// lowest for why the minimum).
 func countDown(measurement string, s scope, object []string) Query {
 	inner := fmt.Sprintf(`SELECT 1 - last("up") AS "down" FROM %q WHERE %s GROUP BY %s`,
 		measurement, s.influxWhere(), influxTags(object))
 	return Query{
 		InfluxQL: fmt.Sprintf(`SELECT sum("down") FROM (%s) GROUP BY "source"`, inner),
-		PromQL:   fmt.Sprintf(`sum by (source) (1 - max by (%s) (%s))`, strings.Join(object, ", "), metric(measurement, "up", s)),
+		PromQL:   fmt.Sprintf(`sum by (source) (1 - min by (%s) (%s))`, strings.Join(object, ", "), metric(measurement, "up", s)),
 		Legend:   "{{source}}",
 	}
 }

@@ -56,7 +56,7 @@ func Storage() Dashboard {
 				{
 					Title: "Storage servers", Kind: Table, Width: 6, Height: 9, Mappings: upDown,
 					Description: "Up or down, as NetBackup reports each storage server.",
-					Queries:     []Query{latest("netbackup_storage_server", "up", serverOnly, "source", "storage_server", "storage_category")},
+					Queries:     []Query{lowest("netbackup_storage_server", "up", serverOnly, "source", "storage_server", "storage_category")},
 				},
 				{
 					Title: "Media servers", Kind: Table, Width: 6, Height: 9, Mappings: upDown,

@@ -18,6 +18,8 @@ import (
 //	no_state_file   no state_file: a restart forgets the cursor              (check 4 fails)
 //	stdin_held      a wrapper keeps the plugin's stdin open after Telegraf stops (check 5 fails)
 //	leak_key        the key is added as a tag on the execd input             (check 6 fails)
+//	dirty_sim       the dashboards test starts from the default dataset, with its
+//	                problems on purpose, instead of a healthy one             (no alert on a healthy server fails)
 const breakEnv = "E2E_BREAK"
 
 func applyBreak(t *testing.T, s *scenario) {
@@ -41,6 +43,8 @@ func applyBreak(t *testing.T, s *scenario) {
 		s.plugin.StateFile = ""
 	case "stdin_held":
 		s.telegraf.Command = append([]string{"/bin/sh", "-c", `while :; do echo; sleep 2; done | "$0" "$@"`}, plugin...)
+	case "dirty_sim":
+		// Read by testDashboardsAndAlerts when it builds its simulator.
 	case "leak_key":
 		s.telegraf.ExtraInput = "  [inputs.execd.tags]\n    leak = \"" + s.apiKey + "\""
 	default:

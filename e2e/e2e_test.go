@@ -29,6 +29,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("simulator_binary_live", func(t *testing.T) { testSimulatorBinaryLive(t, tl, db) })
 	t.Run("telegraf_killed_disk_buffer", func(t *testing.T) { testTelegrafKilled(t, tl, "disk") })
 	t.Run("telegraf_killed_memory_buffer", func(t *testing.T) { testTelegrafKilled(t, tl, "memory") })
+	t.Run("dashboards_and_alerts", func(t *testing.T) { testDashboardsAndAlerts(t, tl, db) })
 }
 
 // testFaultFree: the simulator's clock moves in steps, jobs finish, and

@@ -30,17 +30,24 @@ type simServer struct {
 // stands still unless the test advances it, so the test knows exactly which
 // jobs finished when.
 func startSimulator(t *testing.T, apiKey string) *simServer {
+	return startSimulatorWith(t, apiKey, func(*nbusim.Config) {})
+}
+
+// startSimulatorWith is startSimulator with the configuration adjusted.
+func startSimulatorWith(t *testing.T, apiKey string, adjust func(*nbusim.Config)) *simServer {
 	t.Helper()
 	// A whole second: the plugin reads the server's clock, possibly from a
 	// header with second precision, and the ground truth uses the same instant.
 	start := time.Now().UTC().Truncate(time.Second)
-	sim, err := nbusim.New(nbusim.Config{
+	cfg := nbusim.Config{
 		APIKey:  apiKey,
 		Seed:    7,
 		Jobs:    simJobs,
 		JobRate: simJobRate,
 		Start:   start,
-	})
+	}
+	adjust(&cfg)
+	sim, err := nbusim.New(cfg)
 	require.NoError(t, err)
 	ts := httptest.NewUnstartedServer(sim)
 	ts.StartTLS()

@@ -1,7 +1,9 @@
 package nbusim
 
 import (
+	"fmt"
 	"slices"
+	"time"
 )
 
 // Changes while serving: a test that watches alerts breaks a healthy
@@ -22,6 +24,12 @@ type Resources struct {
 	Hosts     []Host
 	SLPImages []SLPImage
 	Alerts    []Alert
+	// Anomalies (newest first) and ScanResults (malware scans, newest
+	// first) are listed once the simulated clock reaches their time
+	// (Anomaly.SetCreated, ScanResult.SetScanned); UpdateResources keeps
+	// them in that order.
+	Anomalies   []Anomaly
+	ScanResults []ScanResult
 	// LicenseScale multiplies every client's front-end capacity in
 	// /licensing/capacity (1: as built).
 	LicenseScale float64
@@ -43,6 +51,8 @@ func (s *Simulator) UpdateResources(change func(*Resources)) {
 		Hosts:          cloneHosts(d.hosts),
 		SLPImages:      cloneSLPImages(d.slpImages),
 		Alerts:         slices.Clone(d.alerts),
+		Anomalies:      slices.Clone(d.anomalies),
+		ScanResults:    slices.Clone(d.scanResults),
 		LicenseScale:   d.licenseScale,
 	}
 	if r.LicenseScale == 0 {
@@ -52,13 +62,18 @@ func (s *Simulator) UpdateResources(change func(*Resources)) {
 	d.storageUnits, d.diskPools, d.storageServers = r.StorageUnits, r.DiskPools, r.StorageServers
 	d.drives, d.tapeMedia, d.mediaServerRes = r.Drives, r.TapeMedia, r.MediaServers
 	d.hosts, d.slpImages, d.alerts, d.licenseScale = r.Hosts, r.SLPImages, r.Alerts, r.LicenseScale
+	d.anomalies, d.scanResults = r.Anomalies, r.ScanResults
+	sortByMsDesc(d.anomalies, func(a Anomaly) int64 { return a.createdMs })
+	sortByMsDesc(d.scanResults, func(s ScanResult) int64 { return s.scanMs })
 	for _, fresh := range []*resourceList{
 		d.storageUnitList(), d.diskPoolList(), d.storageServerList(), d.driveList(), d.tapeMediaList(),
 		d.mediaServerList(), d.slpImageList(), d.alertList(), d.licensingList(s.cfg),
+		d.anomalyList(), d.scanResultList(),
 	} {
 		// The routes hold the list objects: replace their items in place.
 		d.lists[fresh.path].items = fresh.items
 	}
+	d.scanResultsV10.items = d.scanResultListV10().items
 }
 
 // clientFailure makes the jobs of one client that end from fromMs on fail.
@@ -167,4 +182,35 @@ func (m *jobModel) clientsOf(p *policyDef, submitMs int64) []string {
 		}
 	}
 	return clients
+}
+
+// SetCreated sets when the anomaly was detected (it is listed once the
+// simulated clock reaches it).
+func (a *Anomaly) SetCreated(t time.Time) {
+	a.createdMs = t.UnixMilli()
+	a.CreatedDateTime = isoMs(t)
+}
+
+func (a *Anomaly) created() time.Time { return time.UnixMilli(a.createdMs) }
+
+// SetScanned sets when the scan ended (it is listed once the simulated
+// clock reaches it).
+func (sr *ScanResult) SetScanned(t time.Time) {
+	sr.scanMs = t.UnixMilli()
+	sr.DateOfScan, sr.EndDateOfScan = isoMs(t), isoMs(t)
+}
+
+// SetSecuritySetting changes the current state of one security setting of
+// GET /security/status (e.g. "mfaEnforced" false, "allowInsecureBackLevelHost"
+// int64(1)); the risk scores follow. Safe while serving.
+func (s *Simulator) SetSecuritySetting(name string, current any) error {
+	s.resMu.Lock()
+	defer s.resMu.Unlock()
+	for i := range s.security {
+		if s.security[i].name == name {
+			s.security[i].current = current
+			return nil
+		}
+	}
+	return fmt.Errorf("nbusim: no security setting %q", name)
 }

@@ -30,7 +30,16 @@ func TestContractOpenAPIHealthyAndChanged(t *testing.T) {
 			r.SLPImages[0].SLPImageState = "NOT_STARTED"
 			r.SLPImages[0].SetBackupTime(time.Now().Add(-30 * time.Hour))
 			r.LicenseScale = 4
+			a := r.Anomalies[0]
+			a.ID, a.AnomalyStatus = "9999", "NOT_REVIEWED"
+			a.SetCreated(sim.Now())
+			r.Anomalies = append(r.Anomalies, a)
+			sr := r.ScanResults[0]
+			sr.ID, sr.ScanResult, sr.NumberOfFilesImpacted, sr.Result = "99999", "IMPACTED", 3, "Malware found in 3 files"
+			sr.SetScanned(sim.Now())
+			r.ScanResults = append(r.ScanResults, sr)
 		})
+		require.NoError(t, sim.SetSecuritySetting("allowInsecureBackLevelHost", int64(1)))
 		sim.Advance(7 * time.Hour)
 		st := &flowState{release: rel.release, apiVersion: rel.apiVersion}
 		for _, step := range steps {

@@ -82,6 +82,19 @@ func TestHealthyServerShowsNoProblem(t *testing.T) {
 	}
 	require.Empty(t, attrsOf(t, sim, "/manage/alerts"))
 
+	// No anomaly waits for review and no scan finds malware, now or later.
+	sim.Advance(24 * time.Hour)
+	anomalies := attrsOf(t, sim, "/security/anomalies")
+	require.NotEmpty(t, anomalies, "the reviewed anomalies stay listed")
+	for _, a := range anomalies {
+		require.NotEqual(t, "NOT_REVIEWED", a["anomalyStatus"])
+	}
+	scans := attrsOf(t, sim, "/malware/latest-scan-results")
+	require.NotEmpty(t, scans)
+	for _, sr := range scans {
+		require.NotEqual(t, "IMPACTED", sr["scanResult"])
+	}
+
 	ids := sim.FinishedJobIDs(testStart.Add(-48*time.Hour), testStart)
 	require.Greater(t, len(ids), 2000)
 	catalogs := 0
@@ -221,4 +234,46 @@ func TestAddClient(t *testing.T) {
 		}
 	}
 	require.Positive(t, jobs, "the new client should have run jobs in 24 hours")
+}
+
+// A new anomaly, an infected backup and a weaker security posture, added
+// while serving, are listed from then on.
+func TestSignalsChangedWhileServing(t *testing.T) {
+	sim := newTestSim(t, Config{Healthy: true})
+	risk := func() float64 {
+		var body struct {
+			Data struct {
+				Attributes struct {
+					PlatformRiskScore float64 `json:"platformRiskScore"`
+				} `json:"attributes"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(get(t, sim, "/security/status").Body.Bytes(), &body))
+		return body.Data.Attributes.PlatformRiskScore
+	}
+	before := risk()
+	require.NoError(t, sim.SetSecuritySetting("allowInsecureBackLevelHost", int64(1)))
+	require.NoError(t, sim.SetSecuritySetting("isImmutableBackupStorageConfigured", false))
+	require.Greater(t, risk(), before)
+	require.Error(t, sim.SetSecuritySetting("noSuchSetting", true))
+
+	now := sim.Now()
+	sim.UpdateResources(func(r *Resources) {
+		a := r.Anomalies[len(r.Anomalies)-1]
+		a.ID, a.AnomalyStatus = "9999", "NOT_REVIEWED"
+		a.SetCreated(now)
+		r.Anomalies = append(r.Anomalies, a)
+		sr := r.ScanResults[len(r.ScanResults)-1]
+		sr.ID, sr.ScanResult, sr.NumberOfFilesImpacted = "99999", "IMPACTED", 3
+		sr.SetScanned(now)
+		r.ScanResults = append(r.ScanResults, sr)
+	})
+	anomalies := decodePage(t, get(t, sim, "/security/anomalies?page[limit]=1"))
+	require.Equal(t, "9999", anomalies.Data[0].ID, "the new anomaly comes first (newest first)")
+	require.Equal(t, "NOT_REVIEWED", anomalies.Data[0].Attributes["anomalyStatus"])
+	scans := decodePage(t, get(t, sim, "/malware/latest-scan-results?page[limit]=1"))
+	require.Equal(t, "99999", scans.Data[0].ID)
+	require.Equal(t, "IMPACTED", scans.Data[0].Attributes["scanResult"])
+	v10 := decodePage(t, get(t, sim, "/malware/latest-scan-results?page[limit]=1", "Accept", "application/vnd.netbackup+json;version=10.0"))
+	require.Equal(t, "99999", v10.Data[0].ID, "the API 10.0 representation lists it too")
 }

@@ -63,6 +63,23 @@ func (d *dataset) heal(cfg Config) {
 		}
 	}
 	d.alerts = nil // the alerts are job failures, and no job fails
+	// Every anomaly detected so far has been reviewed, and none comes later.
+	var reviewed []Anomaly
+	for _, a := range d.anomalies {
+		if !a.created().After(cfg.Start) {
+			if a.AnomalyStatus == "NOT_REVIEWED" {
+				a.AnomalyStatus = "REPORTED_FALSE_POSITIVE"
+			}
+			reviewed = append(reviewed, a)
+		}
+	}
+	d.anomalies = reviewed
+	// No scan finds malware, before Start or after.
+	for i := range d.scanResults {
+		if sr := &d.scanResults[i]; sr.ScanResult == "IMPACTED" {
+			sr.ScanResult, sr.Result, sr.NumberOfFilesImpacted, sr.MalwareInfo = "CLEAN", "No malware found", 0, ""
+		}
+	}
 }
 
 // SetBackupTime moves an SLP image to another backup time, with the ids and

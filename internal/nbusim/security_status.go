@@ -73,10 +73,10 @@ var securitySettings = []securitySetting{
 // of API version v: 12.0 (NetBackup 10.5) has neither recommended values
 // nor the baseline flags, and names the type statusResponse; 13.0 adds
 // seven settings; 14.0 adds nacState.
-func securityStatus(v apiVersion) map[string]any {
+func securityStatus(v apiVersion, settings []securitySetting) map[string]any {
 	details := map[string]any{}
 	var weighted, weights float64
-	for _, s := range securitySettings {
+	for _, s := range settings {
 		if v.less(s.minAPI) {
 			continue
 		}
@@ -132,5 +132,5 @@ func (s *Simulator) handleSecurityStatus(w http.ResponseWriter, r *request, _ st
 			"Authorization header is missing, the token is invalid, or you do not have permission for this action.")
 		return
 	}
-	s.writeJSON(w, r.version, http.StatusOK, securityStatus(r.version))
+	s.writeJSON(w, r.version, http.StatusOK, securityStatus(r.version, s.security))
 }

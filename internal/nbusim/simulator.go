@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,6 +84,9 @@ type Simulator struct {
 	// resMu lets a test change the resources while the simulator serves
 	// (UpdateResources): requests read them under RLock.
 	resMu sync.RWMutex
+	// security is the posture GET /security/status reports (a copy of
+	// securitySettings: SetSecuritySetting changes it).
+	security []securitySetting
 }
 
 // New validates cfg, fills defaults and builds the dataset. It is cheap even
@@ -115,6 +119,7 @@ func New(cfg Config) (*Simulator, error) {
 		return nil, fmt.Errorf("nbusim: jwt secret: %w", err)
 	}
 	sim.data = newDataset(cfg)
+	sim.security = slices.Clone(securitySettings)
 	sim.jobs = newJobModel(cfg, sim.startMs, sim.data)
 	sim.faults.init(cfg.Seed)
 	sim.requests.init(requestLogSize)

@@ -77,7 +77,7 @@ var expectedSchema = map[string]measurementSchema{
 		collector:    "jobs",
 		mustAppear:   true,
 		tags:         []string{"source", "status_class", "status"},
-		optionalTags: []string{"job_type", "policy_type"},
+		optionalTags: []string{"job_type", "policy_type", "status_text"},
 		fields: map[string]string{
 			"total": "integer", "bytes_total": "integer", "files_total": "integer", "elapsed_seconds_total": "integer",
 			"queued_total": "integer", "queued_seconds_total": "integer",

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/statuscodes"
 )
 
 // netbackup_jobs_finished: cumulative counters of the finished jobs, for
@@ -117,6 +119,12 @@ func (t *jobTotals) emit(acc telegraf.Accumulator, source string) {
 	defer t.mu.Unlock()
 	for key, v := range t.series {
 		tags := map[string]string{"source": source, "status_class": key.StatusClass, "status": key.Status}
+		// The text follows from the code, so it adds no series.
+		if code, err := strconv.ParseInt(key.Status, 10, 64); err == nil {
+			if text, ok := statuscodes.Text(code); ok {
+				tags["status_text"] = text
+			}
+		}
 		setTag(tags, "job_type", key.JobType)
 		setTag(tags, "policy_type", key.PolicyType)
 		acc.AddCounter(jobTotalsMeasurement, map[string]interface{}{

@@ -13,6 +13,7 @@ import (
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
 	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/statuscodes"
 )
 
 // totalsEmitted reads the netbackup_jobs_finished points of a gather, keyed
@@ -27,6 +28,12 @@ func totalsEmitted(t testing.TB, acc *testutil.Accumulator) map[jobTotalsKey]job
 		require.Equal(t, telegraf.Counter, m.Type())
 		tags := m.Tags()
 		key := jobTotalsKey{JobType: tags["job_type"], PolicyType: tags["policy_type"], StatusClass: tags["status_class"], Status: tags["status"]}
+		code, err := strconv.ParseInt(key.Status, 10, 64)
+		if text, ok := statuscodes.Text(code); err == nil && ok {
+			require.Equal(t, text, tags["status_text"], "status %s", key.Status)
+		} else {
+			require.NotContains(t, tags, "status_text", "status %s has no text", key.Status)
+		}
 		require.NotContains(t, out, key, "two points for one series")
 		field := func(name string) int64 {
 			v, ok := m.GetField(name)

@@ -31,26 +31,14 @@ import (
 // dashboard query of both languages must return data from the real
 // engines; last, the server stops answering and NetBackupServerDown fires.
 func testDashboardsAndAlerts(t *testing.T, tl tools, db *influxDB) {
-	s := &scenario{tools: tl, db: db, apiKey: newAPIKey(t), database: "nbu_dashboards", dir: t.TempDir()}
 	// A day of history at 3 jobs a minute: catalog backups (every 6 h) are
 	// in the job database from the start.
-	s.sim = startSimulatorWith(t, s.apiKey, func(c *nbusim.Config) {
+	s := newScenarioWith(t, tl, db, "dashboards", func(c *nbusim.Config) {
 		c.Healthy = os.Getenv(breakEnv) != "dirty_sim"
 		c.Jobs = 4500
 	})
 	promPort := freePort(t)
-	pluginConf := filepath.Join(s.dir, "netbackup.conf")
-	s.plugin = pluginOptions{
-		Server: s.sim.URL, CAFile: s.sim.CAFile, StateFile: filepath.Join(s.dir, "netbackup-state.json"),
-		JobLookback: jobLookback, RetryWaitTime: time.Second, RetryMaxWaitTime: 2 * time.Second,
-	}
-	s.telegraf = telegrafOptions{
-		Command:     []string{tl.plugin, "-config", pluginConf, "-poll_interval_disabled"},
-		Environment: []string{"NETBACKUP_API_KEY=" + s.apiKey},
-		InfluxURL:   db.URL,
-		Database:    s.database,
-		ExtraOutput: prometheusOutput(t, tl.repoRoot, promPort),
-	}
+	s.telegraf.ExtraOutput = prometheusOutput(t, tl.repoRoot, promPort)
 	s.start(t)
 	prom := startPrometheus(t, filepath.Join(tl.repoRoot, "examples", "prometheus", "netbackup-rules.yml"),
 		fmt.Sprintf("127.0.0.1:%d", promPort))
@@ -175,6 +163,20 @@ func breakEverything(t *testing.T, s *scenario, prom *promServer) *breaks {
 			}
 		}
 		r.LicenseScale = licenseScale
+		// A new anomaly, and malware in a client's newest backup.
+		anomaly := r.Anomalies[0]
+		anomaly.ID, anomaly.AnomalyStatus, anomaly.AnomalySeverity = "99999", "NOT_REVIEWED", "HIGH"
+		anomaly.SetCreated(sim.Now())
+		r.Anomalies = append(r.Anomalies, anomaly)
+		scan := r.ScanResults[0]
+		scan.ID, scan.ScanResult, scan.NumberOfFilesImpacted = "999999", "IMPACTED", 12
+		scan.Result, scan.MalwareInfo = "Malware found in 12 files", "Win.Ransomware.Locky-9942175-0"
+		scan.BackupTime = sim.Now().Add(-time.Hour).Unix()
+		scan.SetScanned(sim.Now())
+		r.ScanResults = append(r.ScanResults, scan)
+		b.expect["NetBackupAnomalyDetected"] = map[string]string{"anomaly_severity": "HIGH"}
+		b.expect["NetBackupInfectedBackup"] = src
+		t.Logf("breaking: anomaly %s (HIGH) to review, malware in the newest backup of %s", anomaly.ID, scan.Client)
 		b.expect["NetBackupDiskPoolAboveHighWatermark"] = map[string]string{"disk_pool": full.Name}
 		b.expect["NetBackupDiskPoolFullSoon"] = map[string]string{"disk_pool": b.pool}
 		b.expect["NetBackupStorageServerDown"] = map[string]string{"storage_server": r.StorageServers[len(r.StorageServers)-1].Name}
@@ -185,6 +187,14 @@ func breakEverything(t *testing.T, s *scenario, prom *promServer) *breaks {
 			full.Name, b.pool, r.StorageServers[len(r.StorageServers)-1].Name, r.MediaServers[0].HostName, r.Drives[0].DriveName,
 			r.Hosts[0].Services[0].ID, licenseScale)
 	})
+	// A weaker security posture: about 67 of 100 instead of 39.5.
+	for name, value := range map[string]any{
+		"allowInsecureBackLevelHost": int64(1), "isImmutableBackupStorageConfigured": false,
+		"malwareDetection": "NOT_CONFIGURED", "backupAnomalyDetection": int64(0),
+	} {
+		require.NoError(t, sim.SetSecuritySetting(name, value))
+	}
+	b.expect["NetBackupSecurityRiskHigh"] = src
 	caPEM, _, err := nbusim.GenerateCertificate([]string{"127.0.0.1"}, time.Now().Add(10*24*time.Hour))
 	require.NoError(t, err)
 	sim.SetCACertificate(caPEM)

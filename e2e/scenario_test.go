@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
 )
 
 // scenario is one Telegraf run against a fresh simulator, writing into its
@@ -32,8 +34,14 @@ type scenario struct {
 // options before the config files are written.
 func newScenario(t *testing.T, tl tools, db *influxDB, name string) *scenario {
 	t.Helper()
+	return newScenarioWith(t, tl, db, name, func(*nbusim.Config) {})
+}
+
+// newScenarioWith is newScenario with the simulator's configuration adjusted.
+func newScenarioWith(t *testing.T, tl tools, db *influxDB, name string, adjust func(*nbusim.Config)) *scenario {
+	t.Helper()
 	s := &scenario{tools: tl, db: db, apiKey: newAPIKey(t), database: "nbu_" + name, dir: t.TempDir()}
-	s.sim = startSimulator(t, s.apiKey)
+	s.sim = startSimulatorWith(t, s.apiKey, adjust)
 	s.plugin = pluginOptions{
 		Server:           s.sim.URL,
 		CAFile:           s.sim.CAFile,

@@ -49,8 +49,8 @@ func Jobs() Dashboard {
 				},
 				{
 					Title: "Failed jobs by status code", Kind: Table, Width: 8, Height: 9,
-					Description: "Jobs that failed in the dashboard's time range, by NetBackup status code.",
-					Queries:     []Query{counterIncrease("total", serverOnly.where(`"status_class" = 'failed'`, `status_class="failed"`), "status")},
+					Description: "Jobs that failed in the dashboard's time range, by NetBackup status code and its message.",
+					Queries:     []Query{counterIncrease("total", serverOnly.where(`"status_class" = 'failed'`, `status_class="failed"`), "status", "status_text")},
 				},
 			}},
 			{Title: "Durations and queues", Panels: []Panel{
@@ -87,14 +87,17 @@ func Jobs() Dashboard {
 	}
 }
 
-// failingClients lists the failing policy and client pairs.
+// failingClients lists the failing policy and client pairs with the
+// message of their last status (a label through prometheus_client, whose
+// string fields become labels).
 func failingClients() Query {
 	object := `GROUP BY "source", "policy_name", "client"`
 	return Query{
-		InfluxQL: fmt.Sprintf(`SELECT "consecutive_failures", "last_status" FROM (SELECT last("consecutive_failures") AS "consecutive_failures", `+
-			`last("last_status") AS "last_status" FROM "netbackup_backup_status" WHERE %s %s) WHERE "consecutive_failures" > 0 %s`,
+		InfluxQL: fmt.Sprintf(`SELECT "consecutive_failures", "last_status", "last_status_text" FROM (SELECT last("consecutive_failures") AS "consecutive_failures", `+
+			`last("last_status") AS "last_status", last("last_status_text") AS "last_status_text" FROM "netbackup_backup_status" WHERE %s %s) `+
+			`WHERE "consecutive_failures" > 0 %s`,
 			byPolicy.influxWhere(), object, object),
-		PromQL: fmt.Sprintf(`sort_desc(max by (source, policy_name, client) (%s) > 0)`,
+		PromQL: fmt.Sprintf(`sort_desc(max by (source, policy_name, client, last_status_text) (%s) > 0)`,
 			metric("netbackup_backup_status", "consecutive_failures", byPolicy)),
 	}
 }

@@ -135,6 +135,36 @@ func Overview() Dashboard {
 					},
 				},
 			}},
+			{Title: "Security", Panels: []Panel{
+				{
+					Title: "Security risk score", Kind: Stat, Decimals: ptr(1.0), Width: 4, Height: 6,
+					Description: "NetBackup's platform risk score of its security configuration, 0 (as recommended) to 100.",
+					Thresholds:  []Step{{Color: "green"}, {Value: 30, Color: "yellow"}, {Value: 50, Color: "red"}},
+					Queries:     []Query{latest("netbackup_security", "risk_score", serverOnly.where(`"setting" = ''`, `setting=""`), "source")},
+				},
+				{
+					Title: "Settings adding risk", Kind: Table, Width: 8, Height: 6,
+					Description: "Security settings whose current state is not the recommended one, with their own risk score.",
+					Queries: []Query{{
+						InfluxQL: `SELECT "risk_score" FROM (SELECT last("risk_score") AS "risk_score" FROM "netbackup_security" ` +
+							`WHERE "source" =~ /^$server$/ AND "setting" != '' AND $timeFilter GROUP BY "source", "setting") ` +
+							`WHERE "risk_score" > 0 GROUP BY "source", "setting"`,
+						PromQL: `max by (source, setting) (netbackup_security_risk_score{source=~"$server", setting!=""}) > 0`,
+					}},
+				},
+				{
+					Title: "Anomalies to review", Kind: Stat, Width: 6, Height: 6, Thresholds: zeroGood,
+					Description: "Anomalies NetBackup detected in backups (image size, file count, entropy, ransomware " +
+						"extensions) that nobody has reviewed yet, by severity.",
+					Queries: []Query{sumOfLatest("netbackup_anomalies", "count", serverOnly.where(`"status" = 'NOT_REVIEWED'`, `status="NOT_REVIEWED"`),
+						[]string{"source", "severity", "status"}, []string{"severity"})},
+				},
+				{
+					Title: "Clients with infected backups", Kind: Stat, Width: 6, Height: 6, Thresholds: zeroGood,
+					Description: "Clients whose most recent scanned backup holds malware.",
+					Queries:     []Query{latest("netbackup_malware_scans", "impacted_clients", serverOnly, "source")},
+				},
+			}},
 			{Title: "The plugin", Panels: []Panel{
 				{
 					Title: "Collector errors", Kind: TimeSeries, Width: 8, Height: 7,

@@ -15,6 +15,10 @@ for alert in $(awk '$1 == "-" && $2 == "alert:" {print $3}' "$rules"); do
 		echo "test-rules: alert ${alert} has no unit test in ${tests}" >&2
 		missing=1
 	fi
+	if ! grep -q "${alert}" ../../README.md; then
+		echo "test-rules: alert ${alert} is not in the README's table of alerts" >&2
+		missing=1
+	fi
 done
 [ "$missing" -eq 0 ] || exit 1
-echo "test-rules: every alert of ${rules} has a unit test"
+echo "test-rules: every alert of ${rules} has a unit test and a line in the README"

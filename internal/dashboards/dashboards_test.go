@@ -1,9 +1,13 @@
 package dashboards
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -131,4 +135,16 @@ func TestPluginBinaryDoesNotImportTheDashboards(t *testing.T) {
 	require.Contains(t, string(out), "github.com/influxdata/telegraf", "go list listed nothing useful")
 	require.NotContains(t, string(out), "grafana-foundation-sdk")
 	require.NotContains(t, string(out), "internal/dashboards")
+}
+
+// The repository README's table of dashboards says how many panels each has.
+func TestReadmePanelCounts(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	for _, d := range All() {
+		row := regexp.MustCompile(`(?m)^\| ` + regexp.QuoteMeta(strings.TrimPrefix(d.Title, "NetBackup ")) + `\b[^|]*\| (\d+) \|`)
+		m := row.FindSubmatch(bytes.ToLower(readme))
+		require.NotNil(t, m, "README's dashboards table has no row for %s", d.Title)
+		require.Equal(t, strconv.Itoa(d.PanelCount()), string(m[1]), "README's panel count of %s", d.Title)
+	}
 }

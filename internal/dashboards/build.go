@@ -107,8 +107,12 @@ func (k Kind) pluginID() (id, name string) {
 	}
 }
 
-func build(d Dashboard, b Backend) (dashboard.Dashboard, error) {
+// build uses the classic dashboard schema on purpose: the SDK marks it
+// deprecated in favour of dashboardv2, which only Grafana 12 and later
+// import; the classic JSON imports into Grafana 10, 11 and 12.
+func build(d Dashboard, b Backend) (dashboard.Dashboard, error) { //nolint:staticcheck // classic schema: see above
 	ds := b.datasource()
+	//nolint:staticcheck // classic schema: see build
 	db := dashboard.NewDashboardBuilder(d.Title).
 		Uid("netbackup-"+d.Name+"-"+b.String()).
 		Description(d.Description).
@@ -130,7 +134,7 @@ func build(d Dashboard, b Backend) (dashboard.Dashboard, error) {
 		for _, p := range row.Panels {
 			panel, err := buildPanel(p, b, ds)
 			if err != nil {
-				return dashboard.Dashboard{}, fmt.Errorf("panel %q: %w", p.Title, err)
+				return dashboard.Dashboard{}, fmt.Errorf("panel %q: %w", p.Title, err) //nolint:staticcheck // classic schema: see build
 			}
 			db = db.WithPanel(panel)
 		}

@@ -178,7 +178,8 @@ func buildPanel(p Panel, b Backend, ds datasource) (cog.Builder[dashboard.Panel]
 		}
 		return tb, nil
 	case Table:
-		return configure(table.NewPanelBuilder(), p, b, ds).CellHeight(common.TableCellHeightSm), nil
+		return configure(table.NewPanelBuilder(), p, b, ds).CellHeight(common.TableCellHeightSm).
+			Footer(common.NewTableFooterOptionsBuilder().Show(false).Reducer([]string{"sum"})), nil
 	case BarGauge:
 		return configure(bargauge.NewPanelBuilder(), p, b, ds).
 			Orientation(common.VizOrientationHorizontal).

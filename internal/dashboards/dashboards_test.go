@@ -3,6 +3,7 @@ package dashboards
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/plugins"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/stretchr/testify/require"
 )
 
@@ -65,13 +69,30 @@ func TestFillNamesMissingVariables(t *testing.T) {
 }
 
 // The files import into Grafana as they are: the data source is an input
-// chosen on import, every panel and query uses it, ids are unique, and the
-// variables are there.
+// chosen on import, every panel and query uses it, ids are unique, the
+// variables are there, and the dashboard reads back strictly as Grafana's
+// schema (the SDK's model of it) says.
 func TestDashboardsImportAsTheyAre(t *testing.T) {
+	plugins.RegisterDefaultPlugins()
 	files, err := Files()
 	require.NoError(t, err)
 	require.Len(t, files, len(Backends)*len(All()))
 	for name, data := range files {
+		var export map[string]any
+		require.NoError(t, json.Unmarshal(data, &export))
+		delete(export, "__inputs")
+		delete(export, "__requires")
+		raw, err := json.Marshal(export)
+		require.NoError(t, err)
+		var strict dashboard.Dashboard //nolint:staticcheck // the classic schema: see build
+		err = strict.UnmarshalJSONStrict(raw)
+		// The SDK returns its error list even when it is empty.
+		var list cog.BuildErrors
+		if errors.As(err, &list) && len(list) == 0 {
+			err = nil
+		}
+		require.NoError(t, err, "%s does not read back as a dashboard", name)
+
 		var doc struct {
 			Inputs []struct {
 				Name, Type, PluginID string

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -59,7 +60,7 @@ func testDashboardsAndAlerts(t *testing.T, tl tools, db *influxDB) {
 	})
 
 	b := breakEverything(t, s, prom)
-	source := map[string]string{"source": "127.0.0.1"}
+	source := map[string]string{"source": s.source()}
 	t.Run("every_alert_fires", func(t *testing.T) {
 		names := prom.alertNames(t)
 		for name := range b.expect {
@@ -83,6 +84,15 @@ func testDashboardsAndAlerts(t *testing.T, tl tools, db *influxDB) {
 		requireFiring(t, prom, map[string]map[string]string{"NetBackupServerDown": source}, nil)
 	})
 	s.run.stop(t)
+}
+
+// source is the plugin's source tag for the simulator: its host and port.
+func (s *scenario) source() string {
+	u, err := url.Parse(s.sim.URL)
+	if err != nil {
+		panic(err)
+	}
+	return u.Host
 }
 
 // prometheusOutput is examples/prometheus/telegraf-output.conf listening on
@@ -135,7 +145,7 @@ func breakEverything(t *testing.T, s *scenario, prom *promServer) *breaks {
 	sim.FailClientJobs(sim.Config().Hostname, 2)
 
 	licenseScale := licenseScaleAbove(t, prom, 0.95)
-	src := map[string]string{"source": "127.0.0.1"}
+	src := map[string]string{"source": s.source()}
 	b := &breaks{sim: sim, expect: map[string]map[string]string{
 		"NetBackupJobsFailed":                {"status": "58"},
 		"NetBackupClientBackupOverdue":       {"client": failing},
@@ -341,7 +351,7 @@ func (s *scenario) requireInfluxQueriesAnswer(t *testing.T) {
 	}
 	common := map[string]string{"policy": ".*", "client": ".*", dashboards.MaxAgeHours: "26"}
 	for _, v := range []dashboards.Variable{dashboards.ServerVariable, dashboards.PolicyVariable, dashboards.ClientVariable} {
-		q, err := dashboards.Fill(v.InfluxQL, map[string]string{"server": "127\\.0\\.0\\.1", "policy": ".*"})
+		q, err := dashboards.Fill(v.InfluxQL, map[string]string{"server": regexp.QuoteMeta(s.source()), "policy": ".*"})
 		require.NoError(t, err)
 		got := s.db.query(t, s.database, q)
 		require.True(t, hasInfluxValue(got), "variable %s: %s returned nothing", v.Name, q)

@@ -86,7 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		"so that a copied tls_ca stays valid; a new one is made when missing, expiring within a day or not covering the host names")
 	fs.BoolVar(&o.tls11Only, "tls11-only", false, "speak only TLS 1.1 (clients requiring TLS 1.2 must refuse it)")
 	fs.Var(&o.faults, "fault", "inject a fault, repeatable: path=/admin/jobs,kind=status,status=503,retry_after=1,probability=0.1,count=3,delay=2s\n"+
-		"(kinds: status, reset, delay, hang, truncate, invalid_json, expired_cursor)")
+		"(kinds: status, reset, delay, hang, truncate, invalid_json, expired_cursor, malformed_item: item=25,attribute=clientName,value=42)")
 	fs.StringVar(&o.readyFile, "ready-file", "", "write the base URL to this file once serving")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {

@@ -1,6 +1,7 @@
 package nbusim
 
 import (
+	"encoding/json"
 	"math/rand"
 	"net/http"
 	"strconv"
@@ -21,6 +22,7 @@ const (
 	FaultTruncate      FaultKind = "truncate"       // send headers and half of the body, then cut the connection
 	FaultInvalidJSON   FaultKind = "invalid_json"   // answer 200 with a body that is not JSON
 	FaultExpiredCursor FaultKind = "expired_cursor" // 400 envelope for requests carrying page[after]/page[before]
+	FaultMalformed     FaultKind = "malformed_item" // answer normally, but item ItemID's Attribute holds Value (raw JSON)
 )
 
 // Fault describes one injected failure. The first registered fault that
@@ -33,6 +35,10 @@ type Fault struct {
 	Delay       time.Duration // for "delay"/"hang"
 	Count       int           // fire on the next Count matching requests (0 = unlimited)
 	Probability float64       // if >0, fire with this probability per matching request (seeded RNG)
+	// For "malformed_item": the item (by its resource id) whose attribute
+	// gets a value of the wrong JSON type, e.g. ItemID "25", Attribute
+	// "clientName", Value "42". Answers without that item are unchanged.
+	ItemID, Attribute, Value string
 }
 
 // defaultHang bounds a hang whose Delay is zero, so a server never leaks a
@@ -157,6 +163,15 @@ func (s *Simulator) applyFault(w *statusRecorder, r *http.Request, rel string) b
 	case FaultExpiredCursor:
 		s.badRequest(w, s.apiVersion, "The cursor specified in page[after] or page[before] has expired or is invalid.")
 		return true
+	case FaultMalformed:
+		buf := &bufferedWriter{header: http.Header{}}
+		s.serveUnfaulted(buf, r, rel)
+		body := buf.body.Bytes()
+		if buf.statusOrOK() == http.StatusOK {
+			body = withAttribute(body, f.ItemID, f.Attribute, f.Value)
+		}
+		writeBody(w, buf.header.Get("Content-Type"), buf.statusOrOK(), body)
+		return true
 	default:
 		s.writeError(w, s.apiVersion, http.StatusInternalServerError, codeSystemError,
 			"system error occurred", "unknown fault kind "+string(f.Kind))
@@ -198,4 +213,48 @@ func faultMessage(status int) string {
 		return "no entity was found"
 	}
 	return "system error occurred"
+}
+
+// withAttribute sets attributes[attr] = value (raw JSON) in the item of a
+// JSON:API answer (a page's data array, or a single data object) whose id
+// is id. The body is returned unchanged when it holds no such item.
+func withAttribute(body []byte, id, attr, value string) []byte {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(body, &doc) != nil {
+		return body
+	}
+	set := func(item map[string]json.RawMessage) bool {
+		var itemID string
+		if json.Unmarshal(item["id"], &itemID) != nil || itemID != id {
+			return false
+		}
+		var attrs map[string]json.RawMessage
+		if json.Unmarshal(item["attributes"], &attrs) != nil || attrs == nil {
+			attrs = map[string]json.RawMessage{}
+		}
+		attrs[attr] = json.RawMessage(value)
+		item["attributes"], _ = json.Marshal(attrs)
+		return true
+	}
+	changed := false
+	var items []map[string]json.RawMessage
+	var one map[string]json.RawMessage
+	switch {
+	case json.Unmarshal(doc["data"], &items) == nil:
+		for _, item := range items {
+			changed = set(item) || changed
+		}
+		doc["data"], _ = json.Marshal(items)
+	case json.Unmarshal(doc["data"], &one) == nil && one != nil:
+		changed = set(one)
+		doc["data"], _ = json.Marshal(one)
+	}
+	if !changed {
+		return body
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return body
+	}
+	return out
 }

@@ -40,6 +40,7 @@ var expectedSchema = map[string]measurementSchema{
 		tags:       []string{"source", "collector"},
 		fields: map[string]string{
 			"duration_ms": "float", "items": "integer", "errors": "integer", "requests": "integer",
+			"items_skipped": "integer",
 		},
 	},
 	"netbackup_job": {

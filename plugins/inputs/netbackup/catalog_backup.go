@@ -55,9 +55,7 @@ func (c *catalogBackupCollector) newestCatalogJob(ctx context.Context, onlySucce
 		"sort":        {"-endTime"},
 		"page[limit]": {"1"},
 	}
-	var answer struct {
-		Data []nbuapi.Resource[jobAttributes] `json:"data"`
-	}
+	var answer nbuapi.Page[jobAttributes]
 	if err := c.srv.client.Get(ctx, catalogJobsPath, query, &answer); err != nil {
 		return nil, err
 	}

@@ -14,27 +14,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // Decoding cost of one page of 100 jobs, as the simulator sends it (about
 // 2 KB of JSON per job, ~75 attributes of which the plugin reads 27): the
-// plugin's decode (encoding/json into testPage[jobAttributes]) against two
-// faster libraries, and what each needs merely to validate the same bytes.
+// plugin's decoder (nbuapi's one-pass scanner, job attributes by hand), the
+// same page through the reflection path every other collector uses
+// (encoding/json/v2 semantics), and what three libraries need merely to
+// validate the same bytes: a floor for any decoder built on them.
 //
 //	go test ./plugins/inputs/netbackup -run '^$' -bench BenchmarkDecodeJobsPage -benchmem
 
-// jsonLibrary is one decoder under comparison.
-type jsonLibrary struct {
-	name      string
-	unmarshal func([]byte, any) error
-	valid     func([]byte) bool
-}
-
-var jsonLibraries = []jsonLibrary{
-	{"encoding_json", stdjson.Unmarshal, stdjson.Valid},
-	{"goccy_go_json", gojson.Unmarshal, gojson.Valid},
-	{"segmentio_encoding", segjson.Unmarshal, segjson.Valid},
-}
+// reflectedJobAttributes has jobAttributes' fields without its methods: it
+// decodes through the generic path (reflection), the reference the hand
+// decoder must agree with.
+type reflectedJobAttributes jobAttributes
 
 var decodeBenchStart = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
@@ -56,27 +51,35 @@ const decodeBenchQuery = "page[limit]=100&sort=jobId&page[after]=100000&filter=s
 
 func BenchmarkDecodeJobsPage(b *testing.B) {
 	body := simJobsPage(b, "11.0", decodeBenchQuery)
-	var probe testPage[jobAttributes]
-	require.NoError(b, stdjson.Unmarshal(body, &probe))
-	jobs := len(probe.Data)
-	require.Equal(b, 100, jobs)
-	for _, lib := range jsonLibraries {
-		b.Run(lib.name+"/decode", func(b *testing.B) {
-			decode := func() {
-				var p testPage[jobAttributes]
-				if err := lib.unmarshal(body, &p); err != nil {
-					b.Fatal(err)
-				}
+	b.Run("plugin/decode", func(b *testing.B) {
+		reportPerJob(b, body, 100, func() {
+			items, skipped, err := nbuapi.DecodePage[jobAttributes](body)
+			if err != nil || len(items) != 100 || len(skipped) != 0 {
+				b.Fatal(err, len(items), len(skipped))
 			}
-			reportPerJob(b, body, jobs, decode)
 		})
+	})
+	b.Run("reflection/decode", func(b *testing.B) {
+		reportPerJob(b, body, 100, func() {
+			if _, _, err := nbuapi.DecodePage[reflectedJobAttributes](body); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	for _, lib := range []struct {
+		name  string
+		valid func([]byte) bool
+	}{
+		{"encoding_json", stdjson.Valid},
+		{"goccy_go_json", gojson.Valid},
+		{"segmentio_encoding", segjson.Valid},
+	} {
 		b.Run(lib.name+"/validate", func(b *testing.B) {
-			validate := func() {
+			reportPerJob(b, body, 100, func() {
 				if !lib.valid(body) {
 					b.Fatal("invalid JSON")
 				}
-			}
-			reportPerJob(b, body, jobs, validate)
+			})
 		})
 	}
 }
@@ -95,11 +98,10 @@ func reportPerJob(b *testing.B, body []byte, jobs int, fn func()) {
 	b.ReportMetric(allocs/float64(jobs), "allocs/job")
 }
 
-// TestDecodersAgreeOnJobPages: a faster library may only replace
-// encoding/json if it decodes every job page into the same values: the
-// vendor-shaped fixtures (odd values included) and simulator pages of both
-// API generations. It runs with the normal tests (a few pages: cheap).
-func TestDecodersAgreeOnJobPages(t *testing.T) {
+// TestJobDecodersAgree: the hand decoder of job attributes must read every
+// job page exactly as the reflection path does: the vendor-shaped fixtures
+// (odd values included) and simulator pages of both API generations.
+func TestJobDecodersAgree(t *testing.T) {
 	bodies := map[string][]byte{
 		"sim 11.0": simJobsPage(t, "11.0", decodeBenchQuery),
 		"sim 8.3":  simJobsPage(t, "8.3", "page[limit]=100&page[offset]=5000&filter=state%20eq%20%27DONE%27"),
@@ -113,14 +115,29 @@ func TestDecodersAgreeOnJobPages(t *testing.T) {
 		bodies[filepath.Base(name)] = data
 	}
 	for name, body := range bodies {
-		var want testPage[jobAttributes]
-		require.NoError(t, stdjson.Unmarshal(body, &want), name)
-		require.NotEmpty(t, want.Data, name)
-		for _, lib := range jsonLibraries[1:] {
-			var got testPage[jobAttributes]
-			require.NoError(t, lib.unmarshal(body, &got), "%s with %s", name, lib.name)
-			require.Equal(t, want, got, "%s with %s", name, lib.name)
-			require.True(t, lib.valid(body), "%s with %s", name, lib.name)
-		}
+		requireSameJobs(t, name, body)
+	}
+}
+
+// requireSameJobs decodes body both ways and requires the same items, the
+// same items left out, or the same failure.
+func requireSameJobs(t *testing.T, name string, body []byte) {
+	t.Helper()
+	got, gotSkipped, gotErr := nbuapi.DecodePage[jobAttributes](body)
+	want, wantSkipped, wantErr := nbuapi.DecodePage[reflectedJobAttributes](body)
+	if wantErr != nil {
+		require.Error(t, gotErr, "%s: the reflection path fails with %v", name, wantErr)
+		return
+	}
+	require.NoError(t, gotErr, name)
+	require.Len(t, got, len(want), name)
+	for i := range want {
+		require.Equal(t, jobAttributes(want[i].Attributes), got[i].Attributes, "%s: item %d", name, i)
+		require.Equal(t, want[i].ID, got[i].ID, name)
+	}
+	require.Len(t, gotSkipped, len(wantSkipped), name)
+	for i := range wantSkipped {
+		require.Equal(t, wantSkipped[i].ID, gotSkipped[i].ID, name)
+		require.Equal(t, wantSkipped[i].Attribute, gotSkipped[i].Attribute, name)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/influxdata/telegraf"
@@ -99,8 +100,13 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 			defer wg.Done()
 			var stats nbuapi.Stats
 			counting := &countingAccumulator{Accumulator: cleaningAccumulator{Accumulator: acc}}
+			var skipped atomic.Int64
+			ctx := nbuapi.WithSkippedItems(nbuapi.WithStats(ctx, &stats), func(e *nbuapi.ItemError) {
+				skipped.Add(1)
+				acc.AddError(fmt.Errorf("server %s, collector %s: left out a malformed item: %w", srv.source, name, e))
+			})
 			start := time.Now()
-			err := col.collect(nbuapi.WithStats(ctx, &stats), counting)
+			err := col.collect(ctx, counting)
 			failed := 0
 			if err != nil {
 				failed = 1
@@ -108,10 +114,11 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 			}
 			s := stats.Snapshot()
 			acc.AddFields("netbackup_collector", map[string]interface{}{
-				"duration_ms": float64(time.Since(start)) / float64(time.Millisecond),
-				"items":       counting.count(),
-				"errors":      failed,
-				"requests":    s.Requests,
+				"duration_ms":   float64(time.Since(start)) / float64(time.Millisecond),
+				"items":         counting.count(),
+				"errors":        failed,
+				"requests":      s.Requests,
+				"items_skipped": skipped.Load(),
 			}, map[string]string{"source": srv.source, "collector": name})
 		}()
 	}

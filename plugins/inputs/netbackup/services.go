@@ -122,9 +122,7 @@ func (c *servicesCollector) collect(ctx context.Context, acc telegraf.Accumulato
 // collectHost emits one point per daemon of one host.
 func (c *servicesCollector) collectHost(ctx context.Context, acc telegraf.Accumulator, h serviceHost) error {
 	path := "/admin/hosts/" + url.PathEscape(h.UUID) + "/services"
-	var answer struct {
-		Data []nbuapi.Resource[serviceAttributes] `json:"data"`
-	}
+	var answer nbuapi.Page[serviceAttributes]
 	what := "the services of host " + h.HostName
 	err := c.srv.client.Get(ctx, path, nil, &answer)
 	switch {

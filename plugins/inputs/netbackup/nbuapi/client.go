@@ -13,6 +13,8 @@ import (
 
 	"github.com/go-resty/resty/v2"
 	"github.com/influxdata/telegraf"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi/jsonscan"
 )
 
 // Client is the one request path to one NetBackup primary server: retries
@@ -192,6 +194,9 @@ func (c *Client) exchange(ctx context.Context, req request) (*resty.Response, er
 	if err := decodeJSON(req.method, req.path, resp.Body(), req.out, credential); err != nil {
 		return nil, err
 	}
+	if answer, ok := req.out.(skippingAnswer); ok {
+		c.reportSkipped(ctx, req, answer.skippedItems())
+	}
 	return resp, nil
 }
 
@@ -304,7 +309,7 @@ func decodeJSON(method, path string, body []byte, out any, secrets ...string) er
 	if out == nil || len(body) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := unmarshalAnswer(body, out); err != nil {
 		snippet := sanitizeSnippet(redactPrefix(string(body), snippetLength, secrets))
 		return fmt.Errorf("invalid JSON from %s %s: %w (the body starts with %q)", method, path, err, snippet)
 	}
@@ -327,4 +332,19 @@ func (l *lockedValue[T]) set(v T) {
 	l.mu.Lock()
 	l.v = v
 	l.mu.Unlock()
+}
+
+// scannedAnswer is an answer decoded in one pass by the scanner (Page).
+type scannedAnswer interface {
+	scanJSON(s *jsonscan.Scanner) error
+}
+
+// unmarshalAnswer decodes a successful body into out.
+func unmarshalAnswer(body []byte, out any) error {
+	if answer, ok := out.(scannedAnswer); ok {
+		var s jsonscan.Scanner
+		s.Reset(body)
+		return answer.scanJSON(&s)
+	}
+	return Unmarshal(body, out)
 }

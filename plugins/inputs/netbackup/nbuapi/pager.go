@@ -59,7 +59,7 @@ func (p *Pager[A]) Next(ctx context.Context) ([]Resource[A], error) {
 	if p.list.Paging == OffsetPaging {
 		p.query.Set("page[offset]", strconv.FormatInt(p.offset, 10))
 	}
-	var pg page[A]
+	var pg Page[A]
 	if err := p.client.Get(ctx, p.list.Path, p.query, &pg); err != nil {
 		p.done = true
 		return nil, err
@@ -69,9 +69,9 @@ func (p *Pager[A]) Next(ctx context.Context) ([]Resource[A], error) {
 }
 
 // advance moves past pg, or ends the walk when pg was the last page.
-func (p *Pager[A]) advance(pg *page[A]) {
+func (p *Pager[A]) advance(pg *Page[A]) {
 	next := pg.nextText()
-	if next == "" || len(pg.Data) == 0 {
+	if next == "" || len(pg.Data)+len(pg.Skipped) == 0 {
 		p.done = true
 		return
 	}
@@ -88,7 +88,7 @@ func (p *Pager[A]) advance(pg *page[A]) {
 		p.seen[next] = true
 		p.query.Set("page[after]", next)
 	case OffsetPaging:
-		if last := pg.Meta.Pagination.Last; last != nil && p.offset >= *last {
+		if last := pg.last; last != nil && p.offset >= *last {
 			p.done = true // this was the last page
 			return
 		}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -233,7 +234,7 @@ func TestRelationshipIDs(t *testing.T) {
 		`"x"`:  nil,
 	}
 	for data, want := range tests {
-		got := Relationship{Data: json.RawMessage(data)}.IDs()
+		got := Relationship{Data: jsontext.Value(data)}.IDs()
 		if len(want) == 0 {
 			require.Empty(t, got, data)
 			continue

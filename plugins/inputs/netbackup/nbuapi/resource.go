@@ -1,27 +1,154 @@
 package nbuapi
 
 import (
-	"encoding/json"
+	"bytes"
+	"errors"
+	"fmt"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi/jsonscan"
 )
 
 // Resource is one JSON:API item with its attributes decoded into A.
 type Resource[A any] struct {
-	Type          string                  `json:"type"`
-	ID            string                  `json:"id"`
-	Attributes    A                       `json:"attributes"`
-	Relationships map[string]Relationship `json:"relationships"`
+	Type          string
+	ID            string
+	Attributes    A
+	Relationships map[string]Relationship
 	Meta          struct {
 		Page struct {
-			Cursor string `json:"cursor"`
-		} `json:"page"`
-	} `json:"meta"`
+			Cursor string
+		}
+	}
+}
+
+// UnmarshalJSON decodes one item as a page does (for tests and tools).
+func (r *Resource[A]) UnmarshalJSON(data []byte) error {
+	var s jsonscan.Scanner
+	s.Reset(data)
+	if err := r.scan(&s); err != nil {
+		return err
+	}
+	return s.Finish()
+}
+
+// scan decodes the item member by member, whatever their order. When the
+// attributes (or the type or id) cannot be read, the rest of the item is
+// still read, so that the *ItemError returned names the item by its id; the
+// scanner is then after the item, ready for the next one. Any other error is
+// the scanner's: the JSON itself is broken.
+func (r *Resource[A]) scan(s *jsonscan.Scanner) error {
+	*r = Resource[A]{}
+	if kind := s.Peek(); kind != jsonscan.Object {
+		s.Skip()
+		if err := s.Err(); err != nil {
+			return err
+		}
+		return &ItemError{Err: fmt.Errorf("an item must be a JSON object, not a JSON %s", kind)}
+	}
+	s.ObjectStart()
+	var bad *AttributeError
+	for s.More('}') {
+		var err error
+		switch string(s.Name()) {
+		case "type":
+			r.Type, err = ScanText(s, "type")
+		case "id":
+			r.ID, err = ScanText(s, "id")
+		case "attributes":
+			err = decodeAttributes(s, &r.Attributes)
+		case "relationships":
+			err = scanRelationships(s, &r.Relationships)
+		case "meta":
+			err = scanItemMeta(s, &r.Meta.Page.Cursor)
+		default:
+			s.Skip()
+		}
+		if s.Err() != nil {
+			return s.Err()
+		}
+		var attrErr *AttributeError
+		if errors.As(err, &attrErr) && bad == nil {
+			bad = attrErr
+		}
+	}
+	if err := s.Err(); err != nil {
+		return err
+	}
+	if bad != nil {
+		return &ItemError{Type: r.Type, ID: r.ID, Attribute: bad.Name, Err: bad.Err}
+	}
+	return nil
+}
+
+// ScanDecoder is an attribute type that decodes itself from the scanner,
+// without reflection: the job attributes, millions of them in a backfill.
+// A value of the wrong kind is reported as an *AttributeError, after the
+// scanner has read past it.
+type ScanDecoder interface {
+	DecodeJSONScan(s *jsonscan.Scanner) error
+}
+
+// decodeAttributes decodes an item's attributes into a: by hand when A is
+// a ScanDecoder, else with the client's JSON options.
+func decodeAttributes[A any](s *jsonscan.Scanner, a *A) error {
+	if d, ok := any(a).(ScanDecoder); ok {
+		return d.DecodeJSONScan(s)
+	}
+	raw := s.Raw()
+	if raw == nil {
+		return nil // the scanner's error
+	}
+	return attributeErrorOf(Unmarshal(raw, a))
+}
+
+func scanRelationships(s *jsonscan.Scanner, out *map[string]Relationship) error {
+	raw := s.Raw()
+	if raw == nil {
+		return nil // the scanner's error
+	}
+	var m map[string]Relationship
+	if err := Unmarshal(raw, &m); err != nil {
+		return &AttributeError{Name: "relationships", Err: semanticCause(err)}
+	}
+	*out = m
+	return nil
+}
+
+// scanItemMeta reads meta.page.cursor of an item.
+func scanItemMeta(s *jsonscan.Scanner, cursor *string) error {
+	if s.Peek() != jsonscan.Object {
+		s.Skip()
+		return nil
+	}
+	s.ObjectStart()
+	for s.More('}') {
+		if string(s.Name()) != "page" || s.Peek() != jsonscan.Object {
+			s.Skip()
+			continue
+		}
+		s.ObjectStart()
+		for s.More('}') {
+			if string(s.Name()) != "cursor" {
+				s.Skip()
+				continue
+			}
+			text, err := ScanText(s, "meta.page.cursor")
+			if err != nil {
+				return err
+			}
+			*cursor = text
+		}
+	}
+	return nil
 }
 
 // Relationship is a JSON:API relationship; its data is one {type,id}, a
 // list of them, or null.
 type Relationship struct {
-	Data json.RawMessage `json:"data"`
+	Data jsontext.Value `json:"data"`
 }
 
 type resourceIdentifier struct {
@@ -37,7 +164,7 @@ func (r Relationship) IDs() []string {
 	}
 	if strings.HasPrefix(data, "[") {
 		var list []resourceIdentifier
-		if err := json.Unmarshal(r.Data, &list); err != nil {
+		if err := Unmarshal(r.Data, &list); err != nil {
 			return nil
 		}
 		ids := make([]string, 0, len(list))
@@ -47,34 +174,131 @@ func (r Relationship) IDs() []string {
 		return ids
 	}
 	var one resourceIdentifier
-	if err := json.Unmarshal(r.Data, &one); err != nil || one.ID == "" {
+	if err := Unmarshal(r.Data, &one); err != nil || one.ID == "" {
 		return nil
 	}
 	return []string{one.ID}
 }
 
-// page is one collection page; next is a cursor (string) or an offset
-// (number), absent on the last page.
-type page[A any] struct {
-	Data []Resource[A] `json:"data"`
-	Meta struct {
-		Pagination struct {
-			Next   json.RawMessage `json:"next"`
-			Last   *int64          `json:"last"`
-			Offset *int64          `json:"offset"`
-		} `json:"pagination"`
-	} `json:"meta"`
+// Page is one collection page, and the type to decode a JSON:API list
+// answer into: a malformed item costs itself, not its page. The client
+// reports the items left out (see WithSkippedItems).
+type Page[A any] struct {
+	Data    []Resource[A]
+	Skipped []*ItemError // the items that could not be decoded, left out of Data
+	next    []byte       // meta.pagination.next: a cursor (string) or an offset (number)
+	last    *int64       // meta.pagination.last (offset paging)
 }
 
+// UnmarshalJSON decodes a page (for tests and tools; the client decodes
+// pages with scanJSON directly).
+func (p *Page[A]) UnmarshalJSON(data []byte) error {
+	var s jsonscan.Scanner
+	s.Reset(data)
+	return p.scanJSON(&s)
+}
+
+// scanJSON decodes a page in one pass, item by item.
+func (p *Page[A]) scanJSON(s *jsonscan.Scanner) error {
+	*p = Page[A]{}
+	if kind := s.Peek(); kind != jsonscan.Object {
+		return fmt.Errorf("a collection page must be a JSON object, not a JSON %s", kind)
+	}
+	s.ObjectStart()
+	for s.More('}') {
+		switch string(s.Name()) {
+		case "data":
+			if err := p.scanData(s); err != nil {
+				return err
+			}
+		case "meta":
+			p.scanMeta(s)
+		default:
+			s.Skip()
+		}
+	}
+	return s.Finish()
+}
+
+// scanData reads the data array (null is an empty page).
+func (p *Page[A]) scanData(s *jsonscan.Scanner) error {
+	switch kind := s.Peek(); kind {
+	case jsonscan.Null:
+		s.Skip()
+		return nil
+	case jsonscan.Array:
+	default:
+		s.Skip()
+		if s.Err() != nil {
+			return s.Err()
+		}
+		return fmt.Errorf("the data of a collection page must be a JSON array, not a JSON %s", kind)
+	}
+	s.ArrayStart()
+	for index := 0; s.More(']'); index++ {
+		p.Data = append(p.Data, Resource[A]{})
+		err := p.Data[len(p.Data)-1].scan(s)
+		var bad *ItemError
+		if errors.As(err, &bad) {
+			bad.Index = index
+			p.Data = p.Data[:len(p.Data)-1]
+			p.Skipped = append(p.Skipped, bad)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return s.Err()
+}
+
+// scanMeta reads meta.pagination.next and .last; anything unreadable there
+// ends the walk after this page (see Pager.advance).
+func (p *Page[A]) scanMeta(s *jsonscan.Scanner) {
+	if s.Peek() != jsonscan.Object {
+		s.Skip()
+		return
+	}
+	s.ObjectStart()
+	for s.More('}') {
+		if string(s.Name()) != "pagination" || s.Peek() != jsonscan.Object {
+			s.Skip()
+			continue
+		}
+		s.ObjectStart()
+		for s.More('}') {
+			switch string(s.Name()) {
+			case "next":
+				if b, kind := s.Scalar(); kind == jsonscan.String || kind == jsonscan.Number {
+					p.next = bytes.Clone(b)
+				}
+			case "last":
+				var last Int
+				last.ScanFrom(s)
+				if last.Set {
+					p.last = &last.V
+				}
+			default:
+				s.Skip()
+			}
+		}
+	}
+}
+
+// skippedItems lets the client report the items left out.
+func (p *Page[A]) skippedItems() []*ItemError { return p.Skipped }
+
 // nextText is meta.pagination.next as text, "" when absent or null.
-func (p *page[A]) nextText() string {
-	raw := strings.TrimSpace(string(p.Meta.Pagination.Next))
-	if raw == "" || raw == "null" {
-		return ""
+func (p *Page[A]) nextText() string {
+	return strings.TrimSpace(string(p.next))
+}
+
+// DecodePage decodes one collection page as the pager does: the items that
+// fit A, and those left out. It is how tests and tools read a recorded page.
+func DecodePage[A any](data []byte) (items []Resource[A], skipped []*ItemError, err error) {
+	var p Page[A]
+	if err := p.UnmarshalJSON(data); err != nil {
+		return nil, nil, err
 	}
-	var s string
-	if err := json.Unmarshal(p.Meta.Pagination.Next, &s); err == nil {
-		return s
-	}
-	return raw // a number
+	return p.Data, p.Skipped, nil
 }

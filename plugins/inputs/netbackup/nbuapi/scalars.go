@@ -2,13 +2,16 @@ package nbuapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi/jsonscan"
 )
 
 // Scalar decoders for attributes as real servers send them: numbers
@@ -28,21 +31,35 @@ type Int struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *Int) UnmarshalJSON(data []byte) error {
+	f.parse(scalarBytes(data))
+	return nil
+}
+
+// UnmarshalJSONFrom reads the value straight from the token stream: no
+// copy of it, no second scan.
+func (f *Int) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, ok, err := nextScalar(dec)
+	f.parse(b, ok)
+	return err
+}
+
+// ScanFrom reads the value from the scanner.
+func (f *Int) ScanFrom(s *jsonscan.Scanner) { f.parse(scannedScalar(s)) }
+
+func (f *Int) parse(b []byte, ok bool) {
 	*f = Int{}
-	b, ok := scalarBytes(data)
 	if !ok {
-		return nil
+		return
 	}
 	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
 		*f = Int{V: v, Set: true}
-		return nil
+		return
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1<<63 {
-		return nil
+		return
 	}
 	*f = Int{V: int64(v), Set: true}
-	return nil
 }
 
 // Float is a float that may arrive as a number, a numeric string or
@@ -54,17 +71,30 @@ type Float struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *Float) UnmarshalJSON(data []byte) error {
+	f.parse(scalarBytes(data))
+	return nil
+}
+
+// UnmarshalJSONFrom reads the value straight from the token stream.
+func (f *Float) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, ok, err := nextScalar(dec)
+	f.parse(b, ok)
+	return err
+}
+
+// ScanFrom reads the value from the scanner.
+func (f *Float) ScanFrom(s *jsonscan.Scanner) { f.parse(scannedScalar(s)) }
+
+func (f *Float) parse(b []byte, ok bool) {
 	*f = Float{}
-	b, ok := scalarBytes(data)
 	if !ok {
-		return nil
+		return
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
+		return
 	}
 	*f = Float{V: v, Set: true}
-	return nil
 }
 
 // Bool is a boolean that may arrive as true/false, "true"/"false" (any
@@ -76,15 +106,44 @@ type Bool struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (b *Bool) UnmarshalJSON(data []byte) error {
+	b.parse(bytes.Trim(bytes.TrimSpace(data), `"`))
+	return nil
+}
+
+// UnmarshalJSONFrom reads the value straight from the token stream.
+func (b *Bool) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	switch dec.PeekKind() {
+	case 't', 'f', '0', '"':
+		v, err := dec.ReadValue()
+		if err != nil {
+			*b = Bool{}
+			return err
+		}
+		b.parse(bytes.Trim(bytes.TrimSpace(v), `"`))
+		return nil
+	}
 	*b = Bool{}
-	s := strings.Trim(strings.TrimSpace(string(data)), `"`)
-	switch strings.ToLower(s) {
+	return dec.SkipValue()
+}
+
+// ScanFrom reads the value from the scanner.
+func (b *Bool) ScanFrom(s *jsonscan.Scanner) {
+	text, kind := s.Scalar()
+	if kind == jsonscan.Object || kind == jsonscan.Array || kind == jsonscan.Null {
+		*b = Bool{}
+		return
+	}
+	b.parse(text)
+}
+
+func (b *Bool) parse(text []byte) {
+	*b = Bool{}
+	switch strings.ToLower(strings.TrimSpace(string(text))) {
 	case "true", "1", "yes":
 		*b = Bool{V: true, Set: true}
 	case "false", "0", "no":
 		*b = Bool{V: false, Set: true}
 	}
-	return nil
 }
 
 // Scalar returns a JSON number's text or a string's content; false for
@@ -94,10 +153,37 @@ func Scalar(data []byte) (string, bool) {
 	return string(b), ok
 }
 
+// nextScalar reads the next value of dec: a number's text or a string's
+// content as scalarBytes has them; any other value is read past and
+// reported as not set. The bytes are valid until the next read of dec.
+func nextScalar(dec *jsontext.Decoder) ([]byte, bool, error) {
+	switch dec.PeekKind() {
+	case '"', '0':
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, false, err
+		}
+		b, ok := scalarBytes(v)
+		return b, ok, nil
+	}
+	return nil, false, dec.SkipValue()
+}
+
+// scannedScalar reads the next value as nextScalar does.
+func scannedScalar(s *jsonscan.Scanner) ([]byte, bool) {
+	b, kind := s.Scalar()
+	switch kind {
+	case jsonscan.Number:
+		return b, true
+	case jsonscan.String:
+		b = bytes.TrimSpace(b)
+		return b, len(b) > 0
+	}
+	return nil, false
+}
+
 // scalarBytes is Scalar without a copy in the common cases (a number, a
-// string without escapes): the decoders of every job attribute call it, and
-// the copy and json.Unmarshal's own allocations were most of a page's
-// decoding cost.
+// string without escapes): the decoders of every job attribute call it.
 func scalarBytes(data []byte) ([]byte, bool) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
@@ -105,17 +191,10 @@ func scalarBytes(data []byte) ([]byte, bool) {
 	}
 	switch data[0] {
 	case '"':
-		var b []byte
-		if len(data) >= 2 && data[len(data)-1] == '"' && bytes.IndexByte(data[1:len(data)-1], '\\') < 0 {
-			b = data[1 : len(data)-1]
-		} else {
-			var s string
-			if err := json.Unmarshal(data, &s); err != nil {
-				return nil, false
-			}
-			b = []byte(s)
+		if len(data) < 2 || data[len(data)-1] != '"' {
+			return nil, false
 		}
-		b = bytes.TrimSpace(b)
+		b := bytes.TrimSpace(unquote(data))
 		return b, len(b) > 0
 	case '{', '[', 't', 'f':
 		return nil, false
@@ -132,17 +211,30 @@ type Time struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *Time) UnmarshalJSON(data []byte) error {
+	t.parse(scalarBytes(data))
+	return nil
+}
+
+// UnmarshalJSONFrom reads the value straight from the token stream.
+func (t *Time) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, ok, err := nextScalar(dec)
+	t.parse(b, ok)
+	return err
+}
+
+// ScanFrom reads the value from the scanner.
+func (t *Time) ScanFrom(s *jsonscan.Scanner) { t.parse(scannedScalar(s)) }
+
+func (t *Time) parse(b []byte, ok bool) {
 	t.Time = time.Time{}
-	b, ok := scalarBytes(data)
 	if !ok {
-		return nil
+		return
 	}
 	parsed, err := ParseTime(string(b))
 	if err != nil || parsed.Unix() <= 0 {
-		return nil
+		return
 	}
 	t.Time = parsed.UTC()
-	return nil
 }
 
 // ParseTime reads the date-time forms seen in NetBackup payloads: RFC 3339
@@ -169,15 +261,28 @@ type Duration struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (d *Duration) UnmarshalJSON(data []byte) error {
+	d.parse(scalarBytes(data))
+	return nil
+}
+
+// UnmarshalJSONFrom reads the value straight from the token stream.
+func (d *Duration) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, ok, err := nextScalar(dec)
+	d.parse(b, ok)
+	return err
+}
+
+// ScanFrom reads the value from the scanner.
+func (d *Duration) ScanFrom(s *jsonscan.Scanner) { d.parse(scannedScalar(s)) }
+
+func (d *Duration) parse(b []byte, ok bool) {
 	*d = Duration{}
-	b, ok := scalarBytes(data)
 	if !ok {
-		return nil
+		return
 	}
 	if v, err := ParseDuration(string(b)); err == nil {
 		*d = Duration{D: v, Set: true}
 	}
-	return nil
 }
 
 var isoDurationPattern = regexp.MustCompile(

@@ -68,6 +68,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Int64Var(&c.Seed, "seed", 1, "dataset seed")
 	fs.IntVar(&c.Jobs, "jobs", 500, "number of jobs existing at start")
 	fs.Float64Var(&c.JobRate, "job-rate", 0, "new jobs per simulated second (0: jobs per day, at least one per 10 minutes)")
+	fs.Func("job-ids", "number the jobs in ranges first+count, e.g. 1000+250,5000000+4 (jobs beyond the last range follow it; default 1, 2, 3, ...)",
+		func(v string) (err error) {
+			c.JobIDs, err = nbusim.ParseJobIDRanges(v)
+			return err
+		})
 	fs.IntVar(&c.StorageUnits, "storage-units", 12, "number of storage units")
 	fs.IntVar(&c.DiskPools, "disk-pools", 4, "number of disk pools")
 	fs.IntVar(&c.Drives, "drives", 8, "number of tape drives")

@@ -39,12 +39,13 @@ func (m *jobModel) jobExists(id, t int64) bool { return id >= 1 && m.submitMs(id
 // Job returns job id as served now.
 func (s *Simulator) Job(id int64) (JobRecord, bool) {
 	now := s.nowMs()
-	if !s.jobs.jobExists(id, now) {
+	id, ok := s.jobs.ids.index(id)
+	if !ok || !s.jobs.jobExists(id, now) {
 		return JobRecord{}, false
 	}
 	v := s.jobs.at(id, now)
 	return JobRecord{
-		JobID: v.id, ParentJobID: v.parentID, JobType: v.jobType, JobSubType: v.subType,
+		JobID: v.pub, ParentJobID: v.pubParent, JobType: v.jobType, JobSubType: v.subType,
 		State: v.state, Status: v.status, PolicyName: v.policyName(), PolicyType: v.policy.ptype,
 		ScheduleName: v.schedule.name, ScheduleType: v.schedule.stype, ClientName: v.client,
 		BackupID: v.backupID(), DestinationStorageUnit: v.stu, DestinationMediaServer: v.mediaServer,
@@ -72,7 +73,7 @@ func (s *Simulator) FinishedJobIDs(from, to time.Time) []int64 {
 	for id := lo; id <= hi; id++ {
 		p := m.plan(id)
 		if p.endMs > fromMs && p.endMs <= toMs {
-			ids = append(ids, id)
+			ids = append(ids, m.ids.public(id))
 		}
 	}
 	return ids

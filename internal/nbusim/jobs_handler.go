@@ -171,13 +171,13 @@ func (s *Simulator) idOrderedPage(jq *jobQuery, after, before string) (items []j
 		if err != nil {
 			return nil, false, false, err
 		}
-		start, hasPrev = c+step, true
+		start, hasPrev = s.jobs.ids.next(c, step), true
 	case before != "":
 		_, c, err := parseJobCursor(jq.sort, before)
 		if err != nil {
 			return nil, false, false, err
 		}
-		start, step, backward, more = c-step, -step, true, true
+		start, step, backward, more = s.jobs.ids.next(c, -step), -step, true, true
 	}
 	items = make([]jobView, 0, jq.limit+1)
 	for id := start; id >= jq.lo && id <= jq.hi && len(items) <= jq.limit; id += step {
@@ -263,7 +263,7 @@ func (s *Simulator) keyOrderedPage(jq *jobQuery, after, before string) (items []
 		if err != nil {
 			return nil, false, false, err
 		}
-		c := keyedID{k, id}
+		c := keyedID{k, s.jobs.ids.indexAtLeast(id)}
 		from, _ = slices.BinarySearchFunc(all, c, func(a, c keyedID) int {
 			if isAfter(a, c) {
 				return 1
@@ -276,7 +276,7 @@ func (s *Simulator) keyOrderedPage(jq *jobQuery, after, before string) (items []
 		if err != nil {
 			return nil, false, false, err
 		}
-		c := keyedID{k, id}
+		c := keyedID{k, s.jobs.ids.indexAtLeast(id)}
 		to, _ = slices.BinarySearchFunc(all, c, func(a, c keyedID) int {
 			if isAfter(a, c) || a == c {
 				return 1
@@ -333,7 +333,8 @@ func (s *Simulator) handleJob(w http.ResponseWriter, r *request, rest string) {
 			"Authorization header is missing, the token is invalid, or you do not have permission for this action.")
 		return
 	}
-	if !s.jobs.jobExists(id, now) {
+	id, ok := s.jobs.ids.index(id)
+	if !ok || !s.jobs.jobExists(id, now) {
 		s.notFound(w, r.version, "job "+rest+" does not exist")
 		return
 	}

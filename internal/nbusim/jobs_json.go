@@ -5,7 +5,7 @@ import "strconv"
 // appendJob writes one job resource object. cursor is the item's
 // meta.page.cursor ("" = no item meta, as in offset-paged API 4.0).
 func (s *Simulator) appendJob(b []byte, v *jobView, ver apiVersion, cursor string) []byte {
-	idStr := strconv.AppendInt(nil, v.id, 10)
+	idStr := strconv.AppendInt(nil, v.pub, 10)
 	b = append(b, `{"links":{"self":{"href":"/admin/jobs/`...)
 	b = append(b, idStr...)
 	b = append(b, `"},"file-lists":{"href":"`...)
@@ -35,8 +35,8 @@ func (s *Simulator) appendJobAttributes(b []byte, v *jobView, ver apiVersion) []
 	if v.kbAsFloat {
 		kb = kvIntAsFloat
 	}
-	b = kvInt(b, "jobId", v.id)
-	b = kvInt(b, "parentJobId", v.parentID)
+	b = kvInt(b, "jobId", v.pub)
+	b = kvInt(b, "parentJobId", v.pubParent)
 	b = kvInt(b, "activeProcessId", v.activeProcessID)
 	b = kvInt(b, "mainProcessId", 0)
 	b = kvStr(b, "jobType", v.jobType)

@@ -29,6 +29,7 @@ type jobModel struct {
 	maxLifeMs   int64   // upper bound of (any job time - submit)
 	catalogEach int64   // a catalog backup every catalogEach blocks
 	initialJobs int64
+	ids         idLayout // the ids served for the model's indexes
 	d           *dataset
 	healthy     bool // Config.Healthy: no job fails
 	// failures are the FailClientJobs overrides, read on every plan.

@@ -80,7 +80,7 @@ func (s *Simulator) jobIDRange(f *Filter, now int64) (lo, hi int64) {
 		return lo, hi
 	}
 	if a, b, ok := f.Int64Bounds("jobId"); ok {
-		lo, hi = max(lo, a), min(hi, b)
+		lo, hi = max(lo, m.ids.indexAtLeast(a)), min(hi, m.ids.indexAtMost(b))
 	}
 	for _, attr := range [...]string{"startTime", "activeTryStartTime", "lastUpdateTime", "endTime"} {
 		tlo, thi, ok := f.TimeBounds(attr)
@@ -163,9 +163,9 @@ func isStateCompare(n *filterNode, op cmpOp) bool {
 // "<ms>:<id>" for time orders.
 func jobCursor(o jobSort, v *jobView) string {
 	if o.byID() {
-		return strconv.FormatInt(v.id, 10)
+		return strconv.FormatInt(v.pub, 10)
 	}
-	return strconv.FormatInt(sortKey(o, v), 10) + ":" + strconv.FormatInt(v.id, 10)
+	return strconv.FormatInt(sortKey(o, v), 10) + ":" + strconv.FormatInt(v.pub, 10)
 }
 
 func sortKey(o jobSort, v *jobView) int64 {

@@ -8,6 +8,7 @@ import (
 // jobView is a job as seen at one simulated instant.
 type jobView struct {
 	jobPlan
+	pub, pubParent  int64 // the served ids of the job and its parent (jobPlan's are indexes)
 	state           string
 	status          int64
 	try             int64
@@ -28,7 +29,10 @@ type jobView struct {
 
 // at computes job id at time t (t must be >= its submit time).
 func (m *jobModel) at(id, t int64) jobView {
-	v := jobView{jobPlan: m.plan(id), try: 1}
+	v := jobView{jobPlan: m.plan(id), try: 1, pub: m.ids.public(id)}
+	if v.parentID != 0 {
+		v.pubParent = m.ids.public(v.parentID)
+	}
 	v.activeTryMs = v.submitMs
 	switch {
 	case t < v.activeMs:
@@ -111,9 +115,9 @@ func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 func (v *jobView) attr(name string) (any, bool) {
 	switch name {
 	case "jobId":
-		return v.id, true
+		return v.pub, true
 	case "parentJobId":
-		return v.parentID, true
+		return v.pubParent, true
 	case "jobType":
 		return v.jobType, true
 	case "jobSubType":
@@ -227,7 +231,7 @@ func (v *jobView) backupID() string {
 
 func (v *jobView) jobPath() string {
 	if v.parentID != 0 {
-		return strconv.FormatInt(v.parentID, 10) + "." + strconv.FormatInt(v.id, 10)
+		return strconv.FormatInt(v.pubParent, 10) + "." + strconv.FormatInt(v.pub, 10)
 	}
-	return strconv.FormatInt(v.id, 10)
+	return strconv.FormatInt(v.pub, 10)
 }

@@ -27,6 +27,7 @@ type Config struct {
 	NoRights      bool          // key lacks rights: list endpoints answer 200 with empty data
 	Seed          int64         // dataset seed (default 1)
 	Jobs          int           // number of jobs existing at start (default 500)
+	JobIDs        []JobIDRange  // how the jobs are numbered (default 1, 2, 3, ...; see JobIDRange)
 	JobRate       float64       // new jobs per simulated second (default: Jobs per day, at least 1 per 10 minutes)
 	StorageUnits  int           // default 12
 	DiskPools     int           // default 4
@@ -121,6 +122,11 @@ func New(cfg Config) (*Simulator, error) {
 	sim.data = newDataset(cfg)
 	sim.security = slices.Clone(securitySettings)
 	sim.jobs = newJobModel(cfg, sim.startMs, sim.data)
+	ids, err := newIDLayout(cfg.JobIDs)
+	if err != nil {
+		return nil, err
+	}
+	sim.jobs.ids = ids
 	sim.faults.init(cfg.Seed)
 	sim.requests.init(requestLogSize)
 	sim.routeTable = sim.buildRoutes()

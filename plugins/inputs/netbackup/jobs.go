@@ -125,6 +125,12 @@ func isUnfinishedJobState(state string) bool {
 // countJobs asks POST /admin/jobs-count-requests for the number of jobs
 // matching filter.
 func (c *jobsCollector) countJobs(ctx context.Context, filter string) (int64, error) {
+	return countJobs(ctx, c.srv, filter)
+}
+
+// countJobs asks POST /admin/jobs-count-requests for the number of jobs
+// matching filter.
+func countJobs(ctx context.Context, srv *server, filter string) (int64, error) {
 	body := map[string]any{"data": map[string]any{
 		"type":       "jobCount",
 		"attributes": map[string]any{"filter": filter},
@@ -136,7 +142,7 @@ func (c *jobsCollector) countJobs(ctx context.Context, filter string) (int64, er
 			} `json:"attributes"`
 		} `json:"data"`
 	}
-	if err := c.srv.client.Post(ctx, jobsCountPath, body, &out); err != nil {
+	if err := srv.client.Post(ctx, jobsCountPath, body, &out); err != nil {
 		return 0, err
 	}
 	if !out.Data.Attributes.Count.Set {

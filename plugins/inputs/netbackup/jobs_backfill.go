@@ -16,15 +16,24 @@ import (
 // concurrency) round trips instead of pages round trips. The jobs are still
 // handed over strictly in jobId order, so the walk's progress stays one
 // number (AfterJobID) and exactly-once holds as with one chain. A range is
-// read ahead only within a window of max_concurrency ranges, each at most
-// backfillRangePages pages: memory stays flat whatever the backlog.
+// read ahead only within a window of max_concurrency ranges: memory stays
+// flat whatever the backlog.
+//
+// The ranges follow the data, not the id space: job ids may be sparse (a
+// second id range, a restored catalog, a job that ran for days), so the
+// walk asks the server how many jobs a range holds (jobs-count-requests
+// takes the walk's own filter) and splits only where there are jobs. A
+// range about as dense as the ids it spans is cut into equal parts without
+// asking further; a sparse one is halved and counted again. Each range
+// holds about backfillRangeJobs jobs; ranges the count finds empty are
+// merged into their neighbour, so the ranges still cover every id (a job
+// that finishes during the walk is never skipped).
 const (
-	// backfillRangePages is the size of a range: that many pages of
-	// consecutive ids (job ids are dense; a sparser range costs fewer pages).
-	backfillRangePages = 10
-	// backfillMinPages: with fewer ids than that many pages left after the
-	// first page, the walk stays one chain (one extra request to learn it).
-	backfillMinPages = 2 * backfillRangePages
+	// backfillRangeJobs is what a range should hold: that many pages.
+	backfillRangeJobs = 10 * walkPageLimit
+	// backfillMinJobs: with fewer jobs than that left after the first
+	// pages, the walk stays one chain.
+	backfillMinJobs = 2 * backfillRangeJobs
 	// backfillChainPages are read as one chain before the walk asks how far
 	// it goes: a gather with up to that many pages of changed jobs pays no
 	// extra request.
@@ -57,16 +66,37 @@ func (w *finishedWalker) walkItems(ctx context.Context, query url.Values) iter.S
 			if chain.Done() {
 				return
 			}
-			last = jobItemID(&items[len(items)-1])
+			if len(items) > 0 {
+				last = jobItemID(&items[len(items)-1])
+			}
 		}
-		top, err := w.highestJobID(ctx, query)
-		if err != nil || top-last < backfillMinPages*walkPageLimit {
+		top, left, err := w.extent(ctx, query, last)
+		if err != nil || left < backfillMinJobs || top <= last {
 			// Short (or the server cannot say): the rest of the one chain.
 			drain(ctx, chain, yield)
 			return
 		}
-		w.ranges(ctx, query, last, top, backfillRangePages*walkPageLimit, yield)
+		w.ranges(ctx, query, last, top, left, yield)
 	}
+}
+
+// extent is how far the walk goes beyond after: the highest job id its
+// filter matches now, and how many jobs it matches above after. The two
+// requests go out together.
+func (w *finishedWalker) extent(ctx context.Context, query url.Values, after int64) (top, left int64, err error) {
+	var wg sync.WaitGroup
+	var countErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		left, countErr = countJobs(ctx, w.srv, rangeFilter(query, after, 0))
+	}()
+	top, err = w.highestJobID(ctx, query)
+	wg.Wait()
+	if err == nil {
+		err = countErr
+	}
+	return top, left, err
 }
 
 // drain yields the items of the pages p has not read yet.
@@ -96,16 +126,42 @@ func (w *finishedWalker) highestJobID(ctx context.Context, query url.Values) (in
 	return jobItemID(&items[0]), nil
 }
 
+// idBounds is the lowest and the highest job id the walk's filter matches
+// in (after, upTo] (0, 0 when none): two one-item requests, sent together.
+func (w *finishedWalker) idBounds(ctx context.Context, query url.Values, after, upTo int64) (first, last int64, err error) {
+	q := withParam(query, "filter", rangeFilter(query, after, upTo))
+	var wg sync.WaitGroup
+	var lastErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		last, lastErr = w.highestJobID(ctx, q)
+	}()
+	items, err := nbuapi.NewPager[jobAttributes](w.srv.client, nbuapi.List{Path: jobsPath, Query: withParam(q, "sort", "jobId"), Limit: 1}).Next(ctx)
+	wg.Wait()
+	if err == nil {
+		err = lastErr
+	}
+	if err != nil || len(items) == 0 || last == 0 {
+		return 0, 0, err
+	}
+	return jobItemID(&items[0]), last, nil
+}
+
 // jobPages is what a range's chain produced, one page at a time.
 type jobPages struct {
 	items []nbuapi.Resource[jobAttributes]
 	err   error
 }
 
-// ranges reads the ids above after in ranges of size ids, the last range
-// open-ended (it also finds the jobs newer than top), and yields them in
-// order. At most w.concurrency ranges are read or held at a time.
-func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, top, size int64,
+// idRange is the jobs with after < jobId <= upTo; upTo 0 is no upper bound.
+type idRange struct{ after, upTo int64 }
+
+// ranges reads the ids above after, holding about left jobs up to top, in
+// ranges planned from the counts, the last one open-ended (it also finds
+// the jobs newer than top), and yields them in order. At most
+// w.concurrency ranges are read or held at a time.
+func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, top, left int64,
 	yield func(nbuapi.Resource[jobAttributes], error) bool) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -118,28 +174,30 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 	go func() {
 		defer wg.Done()
 		defer close(order)
-		for from := after; ; from += size {
+		start := func(r idRange) bool {
 			select {
 			case window <- struct{}{}:
 			case <-ctx.Done():
-				return
+				return false
 			}
-			out := make(chan jobPages, backfillRangePages+1)
+			out := make(chan jobPages, backfillRangeJobs/walkPageLimit+1)
 			order <- out // never blocks: at most w.concurrency ranges are open
-			last := from+size >= top
-			upTo := int64(0)
-			if !last {
-				upTo = from + size
-			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				w.readRange(ctx, query, from, upTo, out)
+				w.readRange(ctx, query, r, out)
 			}()
-			if last {
-				return
-			}
+			return true
 		}
+		planner := rangePlanner{
+			count: func(lo, hi int64) (int64, error) {
+				return countJobs(ctx, w.srv, rangeFilter(query, lo, hi))
+			},
+			bounds: func(lo, hi int64) (int64, int64, error) {
+				return w.idBounds(ctx, query, lo, hi)
+			},
+		}
+		planner.plan(after, top, left, start)
 	}()
 
 	for out := range order {
@@ -158,15 +216,101 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 	}
 }
 
-// readRange reads the jobs with after < jobId <= upTo (no upper bound when
-// upTo is 0) and sends them page by page; it closes out when done.
-func (w *finishedWalker) readRange(ctx context.Context, query url.Values, after, upTo int64, out chan<- jobPages) {
-	defer close(out)
+// rangePlanner cuts (after, top] into ranges of about backfillRangeJobs
+// jobs each, from the counts of the jobs they hold.
+type rangePlanner struct {
+	count  func(after, upTo int64) (int64, error)
+	bounds func(after, upTo int64) (first, last int64, err error) // 0, 0 when empty
+	// pending is where the next range starts: ranges found empty are not
+	// read on their own but merged into the next one.
+	pending int64
+	top     int64 // the range ending at top is left open-ended
+	emit    func(idRange) bool
+	stopped bool
+}
+
+// plan emits the ranges in id order; the last one is open-ended (it also
+// reads the jobs newer than top). It stops early when emit returns false.
+func (p *rangePlanner) plan(after, top, jobs int64, emit func(idRange) bool) {
+	p.pending, p.top, p.emit = after, top, emit
+	p.split(after, top, jobs)
+	if !p.stopped {
+		p.emit(idRange{after: p.pending})
+	}
+}
+
+// split plans (lo, hi], which holds about jobs jobs.
+func (p *rangePlanner) split(lo, hi, jobs int64) {
+	switch {
+	case p.stopped || jobs <= 0:
+		return
+	case jobs <= backfillRangeJobs:
+		p.cut(hi)
+	case 2*jobs >= hi-lo:
+		// Dense: equal parts, each holding at most its width (about two
+		// ranges' worth at the worst).
+		parts := (jobs + backfillRangeJobs - 1) / backfillRangeJobs
+		width := (hi - lo + parts - 1) / parts
+		for at := lo + width; at < hi && !p.stopped; at += width {
+			p.cut(at)
+		}
+		p.cut(hi)
+	default:
+		// Sparse: first close in on the lowest and the highest id the range
+		// holds (a cluster far from both ends is found in one step), then,
+		// if that is still sparse, halve and count the lower half.
+		first, last, err := p.bounds(lo, hi)
+		if err != nil {
+			p.cut(hi) // the server cannot say: one chain reads (lo, hi]
+			return
+		}
+		if first == 0 {
+			return // nothing there now: merged into the next range
+		}
+		lo, hi = max(lo, first-1), min(hi, last)
+		if jobs <= backfillRangeJobs || 2*jobs >= hi-lo {
+			p.split(lo, hi, jobs)
+			return
+		}
+		mid := lo + (hi-lo)/2
+		lower, err := p.count(lo, mid)
+		if err != nil {
+			p.cut(hi)
+			return
+		}
+		p.split(lo, mid, lower)
+		p.split(mid, hi, max(jobs-lower, 0))
+	}
+}
+
+// cut ends the pending range at upTo: the range before it is emitted, the
+// one from upTo on becomes pending.
+func (p *rangePlanner) cut(upTo int64) {
+	if p.stopped || upTo <= p.pending || upTo >= p.top {
+		return
+	}
+	if !p.emit(idRange{after: p.pending, upTo: upTo}) {
+		p.stopped = true
+		return
+	}
+	p.pending = upTo
+}
+
+// rangeFilter is the walk's filter restricted to after < jobId <= upTo (no
+// upper bound when upTo is 0).
+func rangeFilter(query url.Values, after, upTo int64) string {
 	filter := query.Get("filter") + " and jobId gt " + strconv.FormatInt(after, 10)
 	if upTo > 0 {
 		filter += " and jobId le " + strconv.FormatInt(upTo, 10)
 	}
-	q := withParam(query, "filter", filter)
+	return filter
+}
+
+// readRange reads the jobs of r and sends them page by page; it closes out
+// when done.
+func (w *finishedWalker) readRange(ctx context.Context, query url.Values, r idRange, out chan<- jobPages) {
+	defer close(out)
+	q := withParam(query, "filter", rangeFilter(query, r.after, r.upTo))
 	send := func(p jobPages) bool {
 		select {
 		case out <- p:
@@ -175,22 +319,16 @@ func (w *finishedWalker) readRange(ctx context.Context, query url.Values, after,
 			return false
 		}
 	}
-	buf := make([]nbuapi.Resource[jobAttributes], 0, walkPageLimit)
-	for item, err := range nbuapi.Items[jobAttributes](ctx, w.srv.client, jobsList(w.srv, q)) {
+	pager := nbuapi.NewPager[jobAttributes](w.srv.client, jobsList(w.srv, q))
+	for !pager.Done() {
+		items, err := pager.Next(ctx)
 		if err != nil {
 			send(jobPages{err: err})
 			return
 		}
-		buf = append(buf, item)
-		if len(buf) == walkPageLimit {
-			if !send(jobPages{items: buf}) {
-				return
-			}
-			buf = make([]nbuapi.Resource[jobAttributes], 0, walkPageLimit)
+		if len(items) > 0 && !send(jobPages{items: items}) {
+			return
 		}
-	}
-	if len(buf) > 0 {
-		send(jobPages{items: buf})
 	}
 }
 

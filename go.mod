@@ -8,6 +8,7 @@ require (
 	github.com/go-resty/resty/v2 v2.17.2
 	github.com/goccy/go-json v0.10.5
 	github.com/grafana/grafana-foundation-sdk/go v0.0.22
+	github.com/influxdata/line-protocol/v2 v2.2.1
 	github.com/influxdata/telegraf v1.37.2
 	github.com/influxdata/toml v0.0.0-20251106153700-c381e153d076
 	github.com/segmentio/encoding v0.5.4

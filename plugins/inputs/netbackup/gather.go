@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/influxdata/line-protocol/v2/lineprotocol"
 	"github.com/influxdata/telegraf"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
@@ -270,6 +271,20 @@ func (a *countingAccumulator) AddGauge(m string, f map[string]interface{}, t map
 func (a *countingAccumulator) AddCounter(m string, f map[string]interface{}, t map[string]string, ts ...time.Time) {
 	a.add()
 	a.Accumulator.AddCounter(m, f, t, ts...)
+}
+
+// AddLine passes encoded points on when the accumulator underneath takes
+// them (see lineAccumulator).
+func (a *countingAccumulator) AddLine(measurement string, t time.Time, encode func(*lineprotocol.Encoder)) error {
+	lines, ok := a.Accumulator.(lineAccumulator)
+	if !ok {
+		return errNoLines
+	}
+	if err := lines.AddLine(measurement, t, encode); err != nil {
+		return err
+	}
+	a.add()
+	return nil
 }
 
 func (a *countingAccumulator) AddMetric(m telegraf.Metric) {

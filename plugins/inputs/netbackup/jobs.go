@@ -21,10 +21,11 @@ import (
 // jobs-count request.
 
 type jobsCollector struct {
-	srv    *server
-	tags   []string
-	walker *finishedWalker
-	totals *jobTotals
+	srv     *server
+	tags    []string
+	walker  *finishedWalker
+	emitter *jobEmitter
+	totals  *jobTotals
 }
 
 // jobsCountPath counts the jobs matching a filter (POST).
@@ -34,18 +35,20 @@ func newJobsCollector(p *NetBackup, srv *server) (collector, error) {
 	walker := newFinishedWalker(srv, "", time.Duration(p.JobLookback), time.Duration(p.JobOverlap), p.MaxJobsPerGather)
 	walker.concurrency = p.MaxConcurrency
 	walker.name = "jobs"
+	tags := append([]string(nil), p.JobTags...)
 	return &jobsCollector{
-		srv:    srv,
-		tags:   append([]string(nil), p.JobTags...),
-		walker: walker,
-		totals: newJobTotals(),
+		srv:     srv,
+		tags:    tags,
+		walker:  walker,
+		emitter: newJobEmitter(srv.source, tags),
+		totals:  newJobTotals(),
 	}, nil
 }
 
 func (c *jobsCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
 	var errs []error
 	if _, err := c.walker.run(ctx, func(a *jobAttributes) {
-		acc.AddFields(jobMeasurement, finishedJobFields(a), jobTags(a, c.srv.source, c.tags), jobTimestamp(a))
+		c.emitter.addJobPoint(acc, a)
 		c.totals.count(a)
 	}); err != nil {
 		errs = append(errs, err)

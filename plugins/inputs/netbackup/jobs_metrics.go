@@ -49,69 +49,80 @@ func jobTags(a *jobAttributes, source string, names []string) map[string]string 
 	tags := make(map[string]string, len(names)+2)
 	tags["source"] = source
 	for _, name := range names {
-		var v string
-		switch name {
-		case "job_type":
-			v = a.JobType
-		case "job_subtype":
-			v = a.JobSubType
-		case "policy_type":
-			v = a.PolicyType
-		case "policy_name":
-			v = a.PolicyName
-		case "schedule_type":
-			v = a.ScheduleType
-		case "schedule_name":
-			v = a.ScheduleName
-		case "client":
-			v = a.ClientName
-		case "status_class":
-			if a.State == jobStateDone {
-				v = statusClass(a.Status.V)
-			}
-		case "media_server":
-			v = a.DestinationMediaServerName
-		case "storage_unit":
-			v = a.DestinationStorageUnitName
-		}
-		if v != "" {
+		if v := jobTagValue(a, name); v != "" {
 			tags[name] = v
 		}
 	}
 	return tags
 }
 
+// jobTagValue is the value of the job tag name ("" for none).
+func jobTagValue(a *jobAttributes, name string) string {
+	switch name {
+	case "job_type":
+		return a.JobType
+	case "job_subtype":
+		return a.JobSubType
+	case "policy_type":
+		return a.PolicyType
+	case "policy_name":
+		return a.PolicyName
+	case "schedule_type":
+		return a.ScheduleType
+	case "schedule_name":
+		return a.ScheduleName
+	case "client":
+		return a.ClientName
+	case "status_class":
+		if a.State == jobStateDone {
+			return statusClass(a.Status.V)
+		}
+	case "media_server":
+		return a.DestinationMediaServerName
+	case "storage_unit":
+		return a.DestinationStorageUnitName
+	}
+	return ""
+}
+
 // finishedJobFields are the fields of a netbackup_job point. Integers are
 // int64 and ratios float64 whatever the JSON looked like; attributes the
 // server did not send are left out rather than reported as zero.
 func finishedJobFields(a *jobAttributes) map[string]interface{} {
-	fields := map[string]interface{}{
-		"job_id": a.JobID.V,
-		"status": a.Status.V,
-		"bytes":  a.KilobytesTransferred.V * 1024,
-	}
-	if a.Status.Set {
-		setStatusText(fields, "status_text", a.Status.V)
-	}
-	setInt(fields, "parent_job_id", a.ParentJobID)
-	setInt(fields, "child_count", a.ChildCount)
-	setInt(fields, "files", a.NumberOfFiles)
-	setInt(fields, "attempts", a.Try)
-	setScaledInt(fields, "transfer_rate_bytes_per_second", a.TransferRate, 1024)
-	setInt(fields, "percent_complete", a.PercentComplete)
+	return fieldMap(appendFinishedJobFields(nil, a))
+}
+
+// appendFinishedJobFields appends the fields of a netbackup_job point to
+// list, in name order: the one definition of these fields, for the generic
+// metric and for the line-protocol encoder alike.
+func appendFinishedJobFields(list []lineField, a *jobAttributes) []lineField {
+	list = appendInt(list, "attempts", a.Try)
+	list = append(list, intField("bytes", a.KilobytesTransferred.V*1024))
+	list = appendInt(list, "child_count", a.ChildCount)
 	if a.DedupRatio.Set {
-		fields["dedup_ratio"] = a.DedupRatio.V
+		list = appendFloat(list, "dedup_ratio", a.DedupRatio.V)
 	}
 	if a.ElapsedTime.Set {
-		fields["elapsed_seconds"] = int64(a.ElapsedTime.D / time.Second)
+		list = append(list, intField("elapsed_seconds", int64(a.ElapsedTime.D/time.Second)))
 	}
+	list = appendInt(list, "files", a.NumberOfFiles)
+	list = append(list, intField("job_id", a.JobID.V))
+	list = appendInt(list, "parent_job_id", a.ParentJobID)
+	list = appendInt(list, "percent_complete", a.PercentComplete)
 	if q, ok := queuedSeconds(a); ok {
-		fields["queued_seconds"] = q
+		list = append(list, intField("queued_seconds", q))
 	}
 	if !a.StartTime.IsZero() {
-		fields["start_time"] = a.StartTime.Unix()
+		list = append(list, intField("start_time", a.StartTime.Unix()))
 	}
-	return fields
+	list = append(list, intField("status", a.Status.V))
+	if a.Status.Set {
+		list = appendStatusText(list, "status_text", a.Status.V)
+	}
+	if a.TransferRate.Set {
+		list = append(list, intField("transfer_rate_bytes_per_second", a.TransferRate.V*1024))
+	}
+	return list
 }
 
 // activeJobFields are the fields of a netbackup_job_active point.

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/influxdata/line-protocol/v2/lineprotocol"
 	"github.com/influxdata/telegraf"
 	"github.com/influxdata/telegraf/metric"
 	"github.com/influxdata/telegraf/plugins/serializers/influx"
@@ -24,6 +25,7 @@ type Accumulator struct {
 	mu         sync.Mutex
 	out        *bufio.Writer
 	serializer *influx.Serializer
+	lines      lineprotocol.Encoder // for AddLine; its buffer is reused
 	log        *LogWriter
 	precision  time.Duration
 	now        time.Time       // timestamp for metrics added without one
@@ -133,6 +135,34 @@ func (a *Accumulator) AddMetric(m telegraf.Metric) {
 	if _, err := a.out.Write(line); err != nil && a.writeErr == nil {
 		a.writeErr = err
 	}
+}
+
+// AddLine writes one point encoded by the caller (tags in name order, then
+// fields) without building a telegraf.Metric: the plugin's finished jobs,
+// millions of them in a backfill. A zero t is the gather's start time, as
+// for AddMetric. When the encoder refuses a value (a tag with a line break,
+// invalid UTF-8) nothing is written and the error is returned, so that the
+// caller can hand the point to AddFields instead, whose serializer escapes
+// what line protocol allows.
+func (a *Accumulator) AddLine(measurement string, t time.Time, encode func(*lineprotocol.Encoder)) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if t.IsZero() {
+		t = a.now
+	}
+	enc := &a.lines
+	enc.Reset()
+	enc.StartLine(measurement)
+	encode(enc)
+	enc.EndLine(t.Round(a.precision))
+	if err := enc.Err(); err != nil {
+		enc.ClearErr()
+		return err
+	}
+	if _, err := a.out.Write(enc.Bytes()); err != nil && a.writeErr == nil {
+		a.writeErr = err
+	}
+	return nil
 }
 
 // SetPrecision rounds the timestamps of later metrics; the default is 1ns.

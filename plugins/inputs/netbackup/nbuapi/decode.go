@@ -217,7 +217,7 @@ func ScanText(s *jsonscan.Scanner, name string) (string, error) {
 	b, kind := s.Scalar()
 	switch kind {
 	case jsonscan.String, jsonscan.Number, jsonscan.Bool:
-		return string(b), nil
+		return internText(b), nil
 	case jsonscan.Object, jsonscan.Array:
 		return "", &AttributeError{Name: name, Err: fmt.Errorf("a JSON %s where text was expected", kind)}
 	}

@@ -301,6 +301,24 @@ func ParseDuration(s string) (time.Duration, error) {
 		negative = true
 		s = s[1:]
 	}
+	var d time.Duration
+	if secs, ok := parseSimpleISODuration(s); ok {
+		d = time.Duration(secs) * time.Second
+	} else {
+		var err error
+		if d, err = parseDurationGeneral(s); err != nil {
+			return 0, err
+		}
+	}
+	if negative {
+		d = -d
+	}
+	return d, nil
+}
+
+// parseDurationGeneral reads every duration form ParseDuration accepts,
+// without a sign.
+func parseDurationGeneral(s string) (time.Duration, error) {
 	var total float64 // seconds
 	switch {
 	case strings.HasPrefix(strings.ToUpper(s), "P"):
@@ -344,9 +362,42 @@ func ParseDuration(s string) (time.Duration, error) {
 	if math.IsNaN(total) || total > float64(math.MaxInt64/int64(time.Second)) {
 		return 0, fmt.Errorf("duration %q out of range", s)
 	}
-	d := time.Duration(total * float64(time.Second))
-	if negative {
-		d = -d
+	return time.Duration(total * float64(time.Second)), nil
+}
+
+// parseSimpleISODuration reads the form NetBackup sends for every job,
+// PT<h>H<m>M<s>S with whole numbers (each part optional), without the
+// regular expression the general form needs.
+func parseSimpleISODuration(s string) (int64, bool) {
+	if len(s) < 3 || s[0] != 'P' || s[1] != 'T' {
+		return 0, false
 	}
-	return d, nil
+	var total, n int64
+	digits := 0
+	last := byte(0) // the last unit read: H, M, S must come in that order
+	for i := 2; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 15 {
+				return 0, false // leave huge values to the general parser
+			}
+			n = n*10 + int64(c-'0')
+			digits++
+		case digits > 0 && (c == 'H' && last == 0 || c == 'M' && (last == 0 || last == 'H') || c == 'S' && last != 'S'):
+			unit := int64(1)
+			switch c {
+			case 'H':
+				unit = 3600
+			case 'M':
+				unit = 60
+			}
+			total += n * unit
+			n, digits, last = 0, 0, c
+		default:
+			return 0, false
+		}
+	}
+	// Durations beyond time.Duration go to the general parser, which says so.
+	return total, digits == 0 && last != 0 && total <= math.MaxInt64/int64(time.Second)
 }

@@ -102,3 +102,19 @@ func TestTimeForms(t *testing.T) {
 		})
 	}
 }
+
+// The fast path for NetBackup's own form agrees with the general parser.
+func TestParseDurationSimpleISOAgrees(t *testing.T) {
+	for _, s := range []string{"PT5M46S", "PT1H", "PT0S", "PT12H0M3S", "PT90M", "PT3S", "PT1H1S",
+		"PT", "PTS", "PT5S6M", "PT1H2H", "PT1.5S", "PT99999999999999H", "PT9223372037S"} {
+		fast, ok := parseSimpleISODuration(s)
+		general, err := parseDurationGeneral(s)
+		if !ok {
+			continue // the general parser decides
+		}
+		require.NoError(t, err, s)
+		require.Equal(t, general, time.Duration(fast)*time.Second, s)
+	}
+	_, ok := parseSimpleISODuration("PT5M46S")
+	require.True(t, ok)
+}

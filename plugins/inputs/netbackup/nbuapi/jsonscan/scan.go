@@ -348,6 +348,13 @@ func (s *Scanner) str() []byte {
 	start := s.pos + 1
 	d := s.data
 	for i := start; i < len(d); {
+		// Most strings are plain ASCII: step over it a byte per lookup.
+		for i < len(d) && plainASCII[d[i]] {
+			i++
+		}
+		if i >= len(d) {
+			break
+		}
 		switch c := d[i]; {
 		case c == '"':
 			s.pos = i + 1
@@ -375,6 +382,15 @@ func (s *Scanner) str() []byte {
 }
 
 var errBadEscape = errors.New("invalid escape in a string")
+
+// plainASCII marks the bytes a string holds as they are: printable ASCII
+// other than '"' and '\\'.
+var plainASCII = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // unescape continues a string that needs work from position i (its first
 // escape or non-ASCII byte), decoding into the scratch buffer exactly as

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -128,7 +129,7 @@ type baselinePage struct {
 
 // baselineClient is a plain HTTP client with the plugin's transport
 // settings (pool, timeouts, TLS 1.2+, HTTP/2 attempted).
-func baselineClient(s *simServer) *http.Client {
+func baselineClient(tlsConfig *tls.Config) *http.Client {
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Client{
 		Timeout: time.Minute,
@@ -140,7 +141,7 @@ func baselineClient(s *simServer) *http.Client {
 			IdleConnTimeout:       90 * time.Second,
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: time.Minute,
-			TLSClientConfig:       s.tlsConfig(),
+			TLSClientConfig:       tlsConfig,
 		},
 	}
 }
@@ -148,8 +149,8 @@ func baselineClient(s *simServer) *http.Client {
 // baselineBackfill walks every finished job whose lastUpdateTime and
 // endTime are after floor (the filter the plugin's first walk uses), then
 // turns them into netbackup_job metrics. It returns the jobs read.
-func baselineBackfill(ctx context.Context, s *simServer, floor time.Time, acc telegraf.Accumulator) (int, error) {
-	client := baselineClient(s)
+func baselineBackfill(ctx context.Context, baseURL string, tlsConfig *tls.Config, floor time.Time, acc telegraf.Accumulator) (int, error) {
+	client := baselineClient(tlsConfig)
 	defer client.CloseIdleConnections()
 	at := floor.UTC().Format("2006-01-02T15:04:05.000Z")
 	query := url.Values{}
@@ -160,7 +161,7 @@ func baselineBackfill(ctx context.Context, s *simServer, floor time.Time, acc te
 	var jobs []baselineJob
 	for {
 		var p baselinePage
-		if err := baselineGet(ctx, client, s.server.URL+"/netbackup/admin/jobs?"+strings.ReplaceAll(query.Encode(), "+", "%20"), &p); err != nil {
+		if err := baselineGet(ctx, client, baseURL+"/admin/jobs?"+strings.ReplaceAll(query.Encode(), "+", "%20"), &p); err != nil {
 			return len(jobs), err
 		}
 		for i := range p.Data {

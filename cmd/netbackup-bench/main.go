@@ -1,14 +1,19 @@
-// Command netbackup-bench measures whole gathers of the netbackup plugin
-// against an in-process NetBackup simulator with injected round-trip
-// latency, next to a baseline that walks the jobs the way other NetBackup
-// exporters do, and prints a markdown table.
+// Command netbackup-bench measures whole gathers of the netbackup plugin's
+// binary against the NetBackup simulator with injected round-trip latency,
+// next to a baseline that walks the jobs the way other NetBackup exporters
+// do, and prints a markdown table.
 //
-//	go run ./cmd/netbackup-bench            # every scenario (several minutes)
+//	go run ./cmd/netbackup-bench            # every scenario (long: 1M-job runs)
 //	go run ./cmd/netbackup-bench -quick     # CI smoke: 10,000 jobs
 //	go run ./cmd/netbackup-bench -scenarios backfill-1m-20ms,steady-1m-20ms
+//	go run ./cmd/netbackup-bench -profile DIR   # also a CPU profile of each plugin run
 //
-// Every figure is the whole process: the plugin (or the baseline) and the
-// simulator serving it, TLS on both ends. Nothing leaves the loopback.
+// The simulator, the plugin and the baseline each run in a process of their
+// own (the simulator is this command started again with -serve, the
+// baseline with -walk-baseline): the CPU and peak RSS in the table are the
+// walker's process alone, from the operating system's accounting of the
+// finished process; the simulator's CPU is reported apart. TLS on both
+// ends; nothing leaves the loopback.
 package main
 
 import (
@@ -23,10 +28,23 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if err := dispatch(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "netbackup-bench:", err)
 		os.Exit(1)
 	}
+}
+
+// dispatch runs the child modes or the benchmark itself.
+func dispatch(args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "-serve":
+			return serve(args[1:])
+		case "-walk-baseline":
+			return walkBaseline(args[1:])
+		}
+	}
+	return run(args)
 }
 
 func run(args []string) error {
@@ -35,6 +53,8 @@ func run(args []string) error {
 	quick := fs.Bool("quick", false, "the CI smoke set: "+strings.Join(quickScenarios, ", "))
 	concurrency := fs.Int("concurrency", 4, "the plugin's max_concurrency")
 	baseline := fs.Bool("baseline", true, "also run the sequential baseline for backfills")
+	plugin := fs.String("plugin", "", "the plugin binary to measure (default: built from this checkout)")
+	profileDir := fs.String("profile", "", "write a CPU profile of each plugin run into this directory (builds the plugin with -tags profile)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,7 +76,17 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opt := options{concurrency: *concurrency, baseline: *baseline}
+	opt := options{concurrency: *concurrency, baseline: *baseline, plugin: *plugin, profileDir: *profileDir}
+	if opt.plugin == "" || opt.profileDir != "" {
+		dir, err := tempDir()
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if opt.plugin, err = buildPlugin(ctx, dir, opt.profileDir != ""); err != nil {
+			return err
+		}
+	}
 	var results []*result
 	for _, sc := range scenarios {
 		fmt.Fprintf(os.Stderr, "netbackup-bench: running %s...\n", sc.name)
@@ -65,12 +95,13 @@ func run(args []string) error {
 			return err
 		}
 		for _, r := range rs {
-			fmt.Fprintf(os.Stderr, "netbackup-bench:   %s: %d items, %d requests in %s\n", r.walker, r.items, r.requests, seconds(r.Wall))
+			fmt.Fprintf(os.Stderr, "netbackup-bench:   %s: %d items, %d requests in %s, CPU %s\n",
+				r.walker, r.items, r.requests, seconds(r.Wall), seconds(r.CPU))
 		}
 		results = append(results, rs...)
 	}
-	fmt.Printf("%s, %s/%s, %d CPUs, GOMAXPROCS %d, load average at the end: %s\n\n",
-		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage())
+	fmt.Printf("%s, %s/%s, %d CPUs, load average at the end: %s\n\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), loadAverage())
 	writeTable(os.Stdout, results, *concurrency)
 	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +13,36 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// testPlugin is the plugin binary the tests measure, built once.
+var testPlugin string
+
+// TestMain also serves the child modes: the simulator and the baseline run
+// as this test binary started again, as they run as the command itself.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && (os.Args[1] == "-serve" || os.Args[1] == "-walk-baseline") {
+		if err := dispatch(os.Args[1:]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	dir, err := tempDir()
+	if err != nil {
+		panic(err)
+	}
+	testPlugin, err = buildPlugin(context.Background(), dir, false)
+	if err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func testOptions(baseline bool) options {
+	return options{concurrency: 4, baseline: baseline, plugin: testPlugin}
+}
+
 func TestParseScenario(t *testing.T) {
 	sc, err := parseScenario("backfill-1m-20ms")
 	require.NoError(t, err)
@@ -18,6 +50,9 @@ func TestParseScenario(t *testing.T) {
 	sc, err = parseScenario("storage-5k-2ms")
 	require.NoError(t, err)
 	require.Equal(t, 5_000, sc.size)
+	sc, err = parseScenario("sparse-300-20ms")
+	require.NoError(t, err)
+	require.Equal(t, "sparse", sc.kind)
 	for _, bad := range []string{"", "backfill", "backfill-1g-2ms", "restore-1k-2ms", "backfill-1k-2s"} {
 		_, err := parseScenario(bad)
 		require.Error(t, err, bad)
@@ -25,20 +60,23 @@ func TestParseScenario(t *testing.T) {
 }
 
 // TestSmallBackfillAgainstBaseline runs a tiny backfill (no latency): the
-// plugin and the baseline read the same jobs, and the table shows the
-// ratios.
+// plugin's process and the baseline's read the same jobs, each measured on
+// its own, and the table shows the ratios.
 func TestSmallBackfillAgainstBaseline(t *testing.T) {
 	sc, err := parseScenario("backfill-2k-0ms")
 	require.NoError(t, err)
-	results, err := runScenario(context.Background(), sc, options{concurrency: 4, baseline: true})
+	results, err := runScenario(context.Background(), sc, testOptions(true))
 	require.NoError(t, err)
 	require.Len(t, results, 2)
 	ours, base := results[0], results[1]
 	require.Greater(t, ours.items, int64(1900))
 	require.Equal(t, base.items, ours.items, ours.note)
 	require.GreaterOrEqual(t, base.requests, base.items/100)
-	require.Positive(t, ours.PeakHeap)
-	require.Positive(t, ours.Allocated)
+	for _, r := range results {
+		require.Positive(t, r.CPU, r.walker)
+		require.Positive(t, r.PeakRSS, r.walker)
+		require.Positive(t, r.simCPU, r.walker)
+	}
 	require.Same(t, base, ours.vsBaseline)
 
 	var out bytes.Buffer
@@ -50,9 +88,19 @@ func TestSmallBackfillAgainstBaseline(t *testing.T) {
 func TestSteadyStateGather(t *testing.T) {
 	sc, err := parseScenario("steady-20k-0ms")
 	require.NoError(t, err)
-	results, err := runScenario(context.Background(), sc, options{concurrency: 4})
+	results, err := runScenario(context.Background(), sc, testOptions(false))
 	require.NoError(t, err)
 	require.Len(t, results, 1)
 	require.Positive(t, results[0].items)
-	require.LessOrEqual(t, results[0].requests, int64(10))
+	require.LessOrEqual(t, results[0].requests, int64(5), "steady state: at most 5 requests per server")
+}
+
+func TestSparseIDsGather(t *testing.T) {
+	sc, err := parseScenario("sparse-300-0ms")
+	require.NoError(t, err)
+	results, err := runScenario(context.Background(), sc, testOptions(false))
+	require.NoError(t, err)
+	require.Len(t, results, 1)
+	require.Greater(t, results[0].items, int64(250))
+	require.LessOrEqual(t, results[0].requests, int64(20))
 }

@@ -4,36 +4,37 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
-	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup"
 )
 
 // A scenario is named kind-size-rtt: backfill-1m-20ms, steady-1m-20ms,
-// storage-5k-20ms. size is the number of jobs (k = thousand, m = million)
-// or, for storage, the number of storage units (disk pools: a fifth).
+// storage-5k-20ms, sparse-300-20ms. size is the number of jobs (k =
+// thousand, m = million) or, for storage, the number of storage units
+// (disk pools: a fifth).
 type scenario struct {
 	name string
-	kind string // backfill, steady, storage
+	kind string // backfill, steady, storage, sparse
 	size int
 	rtt  time.Duration
 }
 
 var (
-	fullScenarios  = []string{"backfill-100k-2ms", "backfill-100k-20ms", "backfill-1m-2ms", "backfill-1m-20ms", "steady-1m-20ms", "storage-5k-20ms"}
-	quickScenarios = []string{"backfill-10k-2ms", "backfill-10k-20ms", "steady-1m-20ms", "storage-5k-20ms"}
+	fullScenarios = []string{"backfill-100k-2ms", "backfill-100k-20ms", "backfill-1m-2ms", "backfill-1m-20ms",
+		"steady-1m-20ms", "storage-5k-20ms", "sparse-300-20ms"}
+	quickScenarios = []string{"backfill-10k-2ms", "backfill-10k-20ms", "steady-1m-20ms", "storage-5k-20ms", "sparse-300-20ms"}
 )
 
-var scenarioPattern = regexp.MustCompile(`^(backfill|steady|storage)-([0-9]+)([km]?)-([0-9]+ms)$`)
+var scenarioPattern = regexp.MustCompile(`^(backfill|steady|storage|sparse)-([0-9]+)([km]?)-([0-9]+ms)$`)
 
 func parseScenario(name string) (scenario, error) {
 	m := scenarioPattern.FindStringSubmatch(strings.TrimSpace(name))
 	if m == nil {
-		return scenario{}, fmt.Errorf("unknown scenario %q: use kind-size-rtt, kind one of backfill, steady, storage (e.g. backfill-1m-20ms)", name)
+		return scenario{}, fmt.Errorf("unknown scenario %q: use kind-size-rtt, kind one of backfill, steady, storage, sparse (e.g. backfill-1m-20ms)", name)
 	}
 	size, err := strconv.Atoi(m[2])
 	if err != nil {
@@ -59,15 +60,18 @@ type result struct {
 	items    int64  // netbackup_job points (jobs scenarios) or every metric (storage)
 	requests int64
 	floor    time.Duration // what the round trips alone cost (see the README)
-	simBusy  time.Duration // the simulator's own work: handler time summed, minus the injected latency
+	simCPU   time.Duration // the simulator process's CPU during the run
 	cost
-	vsBaseline *result // the baseline of the same scenario, for the ratios
-	note       string
+	vsBaseline   *result // the baseline of the same scenario, for the ratios
+	note         string
+	healthPoints int64 // netbackup_api and netbackup_collector lines
 }
 
 type options struct {
 	concurrency int
 	baseline    bool
+	plugin      string // the plugin binary
+	profileDir  string
 }
 
 func runScenario(ctx context.Context, sc scenario, opt options) ([]*result, error) {
@@ -76,6 +80,8 @@ func runScenario(ctx context.Context, sc scenario, opt options) ([]*result, erro
 		return runBackfill(ctx, sc, opt)
 	case "steady":
 		return runSteady(ctx, sc, opt)
+	case "sparse":
+		return runSparse(ctx, sc, opt)
 	default:
 		return runStorage(ctx, sc, opt)
 	}
@@ -87,17 +93,18 @@ func runScenario(ctx context.Context, sc scenario, opt options) ([]*result, erro
 const backfillJobRate = 0.01
 
 // runBackfill: a first start with every job in the lookback window, one
-// gather, by the plugin and then by the baseline on the same simulator.
+// gather of the plugin's process, then the baseline's process on the same
+// simulator.
 func runBackfill(ctx context.Context, sc scenario, opt options) ([]*result, error) {
-	s, err := startSim(nbusim.Config{Jobs: sc.size, JobRate: backfillJobRate, Latency: sc.rtt})
+	sim, err := startSimProcess(ctx, simConfig{jobs: sc.size, jobRate: backfillJobRate, latency: sc.rtt})
 	if err != nil {
 		return nil, err
 	}
-	defer s.close()
+	defer sim.close()
 	span := time.Duration(float64(sc.size)/backfillJobRate) * time.Second
 	lookback := span + 24*time.Hour
 
-	ours, err := gatherOnce(ctx, s, sc, []string{"jobs"}, lookback, opt.concurrency, nil)
+	ours, err := measurePlugin(ctx, sim, sc, opt, pluginRun{collect: "jobs", lookback: lookback}, "netbackup_job,")
 	if err != nil {
 		return nil, err
 	}
@@ -107,24 +114,20 @@ func runBackfill(ctx context.Context, sc scenario, opt options) ([]*result, erro
 		return results, nil
 	}
 
-	acc, err := newSink()
+	before, simBefore, err := sim.stats()
 	if err != nil {
 		return nil, err
 	}
-	floor := s.sim.Now().Add(-lookback)
-	before, busyBefore := s.sim.RequestCount(), s.busyTime()
-	var jobs int
-	c, err := measure(func() error {
-		var err error
-		jobs, err = baselineBackfill(ctx, s, floor, acc)
-		return err
-	})
+	c, jobs, err := runBaseline(ctx, sim, lookback)
 	if err != nil {
 		return nil, fmt.Errorf("%s baseline: %w", sc.name, err)
 	}
-	base := &result{scenario: sc.name, walker: "baseline", items: int64(jobs), requests: s.sim.RequestCount() - before, cost: c}
+	after, simAfter, err := sim.stats()
+	if err != nil {
+		return nil, err
+	}
+	base := &result{scenario: sc.name, walker: "baseline", items: jobs, requests: after - before, cost: c, simCPU: simAfter - simBefore}
 	base.floor = pagesFloor(base.requests, 1, sc.rtt)
-	base.simBusy = s.busyTime() - busyBefore - time.Duration(base.requests)*sc.rtt
 	ours.vsBaseline = base
 	if ours.items != base.items {
 		ours.note = fmt.Sprintf("emitted %d jobs, the baseline read %d", ours.items, base.items)
@@ -136,91 +139,91 @@ func runBackfill(ctx context.Context, sc scenario, opt options) ([]*result, erro
 // unfinished at any time (one page), and 100 finish every 2,500 s.
 const steadyJobRate = 0.04
 
-// runSteady: the plugin has caught up (one unmeasured gather); the clock
-// moves until ~100 jobs have finished; one measured gather.
+// runSteady: the plugin has caught up (one unmeasured gather, its state
+// kept in a state file); the clock moves until ~100 jobs have finished;
+// one measured gather.
 func runSteady(ctx context.Context, sc scenario, opt options) ([]*result, error) {
-	s, err := startSim(nbusim.Config{Jobs: sc.size, JobRate: steadyJobRate, Latency: sc.rtt})
+	sim, err := startSimProcess(ctx, simConfig{jobs: sc.size, jobRate: steadyJobRate, latency: sc.rtt})
 	if err != nil {
 		return nil, err
 	}
-	defer s.close()
-	p, err := s.plugin([]string{"jobs"}, time.Hour, opt.concurrency)
+	defer sim.close()
+	run := pluginRun{collect: "jobs", lookback: time.Hour, stateFile: filepath.Join(sim.dir, "state.json")}
+	if _, err := measurePlugin(ctx, sim, sc, opt, run, "netbackup_job,"); err != nil {
+		return nil, fmt.Errorf("%s: first gather: %w", sc.name, err)
+	}
+	step := time.Duration(100/steadyJobRate) * time.Second
+	if err := sim.advance(step); err != nil {
+		return nil, err
+	}
+	finished, err := sim.finished(step)
 	if err != nil {
 		return nil, err
 	}
-	warm, err := newSink()
-	if err != nil {
-		return nil, err
-	}
-	if err := p.GatherContext(ctx, warm); err != nil || warm.err() != nil {
-		return nil, fmt.Errorf("%s: first gather: %w", sc.name, firstErr(err, warm.err()))
-	}
-	from := s.sim.Now()
-	s.sim.Advance(time.Duration(100/steadyJobRate) * time.Second)
-	finished := len(s.sim.FinishedJobIDs(from, s.sim.Now()))
-
-	r, err := gatherWith(ctx, s, sc, p, func(acc *sink) int64 { return acc.count("netbackup_job") })
+	r, err := measurePlugin(ctx, sim, sc, opt, run, "netbackup_job,")
 	if err != nil {
 		return nil, err
 	}
 	r.floor = time.Duration(r.requests) * sc.rtt
-	r.note = fmt.Sprintf("%d jobs finished since the last gather; %s above the round trips, of which the simulator's own work %s",
-		finished, (r.Wall - r.floor).Round(time.Millisecond), r.simBusy.Round(time.Millisecond))
+	r.note = fmt.Sprintf("%d jobs finished since the last gather; %s above the round trips, process start included",
+		finished, (r.Wall - r.floor).Round(time.Millisecond))
+	return []*result{r}, nil
+}
+
+// runSparse: a backfill whose job ids are sparse (250 numbered from 1000,
+// the others from 5,000,000): the requests it needs.
+func runSparse(ctx context.Context, sc scenario, opt options) ([]*result, error) {
+	high := max(sc.size-250, 1)
+	sim, err := startSimProcess(ctx, simConfig{jobs: 250 + high, jobRate: backfillJobRate, latency: sc.rtt,
+		jobIDs: fmt.Sprintf("1000+250,5000000+%d", high)})
+	if err != nil {
+		return nil, err
+	}
+	defer sim.close()
+	r, err := measurePlugin(ctx, sim, sc, opt, pluginRun{collect: "jobs", lookback: 30 * 24 * time.Hour}, "netbackup_job,")
+	if err != nil {
+		return nil, err
+	}
+	r.floor = time.Duration(r.requests) * sc.rtt
+	r.note = fmt.Sprintf("job ids 1000-1249 and from 5,000,000 (%d jobs, the finished ones emitted); requests of the whole gather", 250+high)
 	return []*result{r}, nil
 }
 
 // runStorage: one gather of the storage collector on a large domain.
 func runStorage(ctx context.Context, sc scenario, opt options) ([]*result, error) {
-	s, err := startSim(nbusim.Config{StorageUnits: sc.size, DiskPools: max(1, sc.size/5), Latency: sc.rtt})
+	sim, err := startSimProcess(ctx, simConfig{jobs: 500, storageUnits: sc.size, latency: sc.rtt})
 	if err != nil {
 		return nil, err
 	}
-	defer s.close()
-	p, err := s.plugin([]string{"storage"}, time.Hour, opt.concurrency)
+	defer sim.close()
+	r, err := measurePlugin(ctx, sim, sc, opt, pluginRun{collect: "storage", lookback: time.Hour}, "netbackup_")
 	if err != nil {
 		return nil, err
 	}
-	r, err := gatherWith(ctx, s, sc, p, func(acc *sink) int64 { return acc.total() })
-	if err != nil {
-		return nil, err
-	}
+	r.items -= r.healthPoints
 	r.floor = time.Duration(r.requests) * sc.rtt
 	r.note = fmt.Sprintf("%d storage units, %d disk pools; items = metrics", sc.size, max(1, sc.size/5))
 	return []*result{r}, nil
 }
 
-// gatherOnce builds a plugin and measures its first gather.
-func gatherOnce(ctx context.Context, s *simServer, sc scenario, collect []string, lookback time.Duration, concurrency int,
-	items func(*sink) int64) (*result, error) {
-	p, err := s.plugin(collect, lookback, concurrency)
+// measurePlugin runs one gather of the plugin's process and counts the
+// lines that start with prefix.
+func measurePlugin(ctx context.Context, sim *simProcess, sc scenario, opt options, run pluginRun, prefix string) (*result, error) {
+	run.binary, run.profileDir, run.concurrency = opt.plugin, opt.profileDir, opt.concurrency
+	before, simBefore, err := sim.stats()
 	if err != nil {
 		return nil, err
 	}
-	if items == nil {
-		items = func(acc *sink) int64 { return acc.count("netbackup_job") }
-	}
-	return gatherWith(ctx, s, sc, p, items)
-}
-
-// gatherWith measures one gather of p; items counts what it produced.
-func gatherWith(ctx context.Context, s *simServer, sc scenario, p *netbackup.NetBackup, items func(*sink) int64) (*result, error) {
-	acc, err := newSink()
-	if err != nil {
-		return nil, err
-	}
-	before, busyBefore := s.sim.RequestCount(), s.busyTime()
-	c, err := measure(func() error {
-		if err := p.GatherContext(ctx, acc); err != nil {
-			return err
-		}
-		return acc.err()
-	})
+	c, counts, err := run.run(ctx, sim, sc.name, prefix, "netbackup_api,", "netbackup_collector,")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sc.name, err)
 	}
-	r := &result{scenario: sc.name, walker: "netbackup", items: items(acc), requests: s.sim.RequestCount() - before, cost: c}
-	r.simBusy = s.busyTime() - busyBefore - time.Duration(r.requests)*sc.rtt
-	return r, nil
+	after, simAfter, err := sim.stats()
+	if err != nil {
+		return nil, err
+	}
+	return &result{scenario: sc.name, walker: "netbackup", items: counts[prefix], requests: after - before,
+		cost: c, simCPU: simAfter - simBefore, healthPoints: counts["netbackup_api,"] + counts["netbackup_collector,"]}, nil
 }
 
 // pagesFloor is the network's own limit for requests spread over
@@ -229,11 +232,5 @@ func pagesFloor(requests int64, concurrency int, rtt time.Duration) time.Duratio
 	return time.Duration(math.Ceil(float64(requests)/float64(concurrency))) * rtt
 }
 
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// tempDir is where the plugin binary is built.
+func tempDir() (string, error) { return os.MkdirTemp("", "netbackup-bench-") }

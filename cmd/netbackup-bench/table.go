@@ -9,22 +9,26 @@ import (
 
 // writeTable prints the results as a markdown table.
 func writeTable(w io.Writer, results []*result, concurrency int) {
-	fmt.Fprintln(w, "| scenario | walker | items | requests | wall | network floor | wall / floor | simulator busy | items/s | allocated | peak heap | CPU | time vs baseline | peak heap vs baseline |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| scenario | walker | items | requests | wall | network floor | wall / floor | CPU of the walker's process | CPU per 100,000 items | peak RSS | simulator CPU (apart) | wall vs baseline | CPU vs baseline |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range results {
 		walker := r.walker
 		if walker == "netbackup" {
 			walker = fmt.Sprintf("netbackup (max_concurrency %d)", concurrency)
 		}
-		timeRatio, heapRatio := "", ""
+		timeRatio, cpuRatio := "", ""
 		if b := r.vsBaseline; b != nil {
 			timeRatio = fmt.Sprintf("%.2f×", r.Wall.Seconds()/b.Wall.Seconds())
-			heapRatio = fmt.Sprintf("%.3f×", float64(r.PeakHeap)/float64(b.PeakHeap))
+			cpuRatio = fmt.Sprintf("%.2f×", r.CPU.Seconds()/max(b.CPU.Seconds(), 1e-9))
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %s | %.2f | %s | %.0f | %s | %s | %s | %s | %s |\n",
+		perItems := ""
+		if r.items > 0 {
+			perItems = seconds(time.Duration(float64(r.CPU) / float64(r.items) * 100_000))
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %s | %.2f | %s | %s | %s | %s | %s | %s |\n",
 			r.scenario, walker, r.items, r.requests, seconds(r.Wall), seconds(r.floor),
-			r.Wall.Seconds()/max(r.floor.Seconds(), 1e-9), seconds(r.simBusy), float64(r.items)/r.Wall.Seconds(),
-			mib(r.Allocated), mib(r.PeakHeap), seconds(r.CPU), timeRatio, heapRatio)
+			r.Wall.Seconds()/max(r.floor.Seconds(), 1e-9), seconds(r.CPU), perItems,
+			mib(r.PeakRSS), seconds(r.simCPU), timeRatio, cpuRatio)
 	}
 	var notes []string
 	for _, r := range results {
@@ -45,6 +49,6 @@ func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.2f s", d.Seconds())
 }
 
-func mib(n uint64) string {
+func mib(n int64) string {
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }

@@ -47,9 +47,13 @@ func main() {
 		stop()
 	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	profileStop()
 	endOutputsBeforeExit(os.Stdout, os.Stderr)
 	os.Exit(code)
 }
+
+// profileStop ends a profile begun by a -tags profile build (profile.go).
+var profileStop = func() {}
 
 // run is the whole program minus the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -91,7 +91,7 @@ func New(cfg Config) (*Client, error) {
 	r := resty.New()
 	r.SetLogger(restyLogger{log})
 	r.SetDebug(false)
-	r.SetTransport(&countingTransport{base: c.transport, log: c.requests})
+	r.SetTransport(&countingTransport{base: c.transport, log: c.requests, limit: cfg.MaxResponseBytes})
 	r.SetCookieJar(nil)
 	r.SetRedirectPolicy(resty.RedirectPolicyFunc(checkRedirect))
 	r.SetTimeout(cfg.Timeout)
@@ -101,9 +101,6 @@ func New(cfg Config) (*Client, error) {
 	r.AddRetryCondition(shouldRetry)
 	r.SetRetryAfter(c.retryWait)
 	r.AddRetryHook(keepRetryError)
-	if cfg.MaxResponseBytes > 0 {
-		r.SetResponseBodyLimit(int(min(cfg.MaxResponseBytes, int64(^uint(0)>>1))))
-	}
 	if cfg.UserAgent != "" {
 		r.SetHeader("User-Agent", cfg.UserAgent)
 	}

@@ -76,8 +76,9 @@ e2e:
 	./scripts/install-e2e-tools.sh
 	E2E_TELEGRAF=$(TOOLS)/telegraf $(GO) test -tags e2e -count=1 -timeout 15m -v ./e2e/
 
-## bench: decoding benchmarks, then whole gathers against the in-process simulator
-## (several minutes; BENCH_FLAGS=-quick for the 10k-job smoke set)
+## bench: decoding benchmarks, then whole gathers of the plugin's binary against the
+## simulator, each in its own process (about 15 minutes: the 1M-job runs;
+## BENCH_FLAGS=-quick for the 10k-job smoke set, -profile DIR for CPU profiles)
 bench:
 	$(GO) test -run '^$$' -bench 'DecodeJobsPage' -benchmem ./plugins/inputs/netbackup
 	$(GO) run ./cmd/netbackup-bench $(BENCH_FLAGS)

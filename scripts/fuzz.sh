@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 FUZZTIME=${FUZZTIME:-8s}
-PACKAGES=${PACKAGES:-"./plugins/inputs/netbackup ./plugins/inputs/netbackup/nbuapi ./internal/nbusim"}
+PACKAGES=${PACKAGES:-"./plugins/inputs/netbackup ./plugins/inputs/netbackup/nbuapi ./plugins/inputs/netbackup/nbuapi/jsonscan ./internal/nbusim"}
 
 summary=()
 failed=0

@@ -12,9 +12,15 @@
 //
 // Collections are read page by page with a Pager (or item by item with
 // Items), in the paging style of the endpoint (CursorPaging or
-// OffsetPaging). Attributes decode tolerantly with the scalar types Int,
-// Float, Bool, Time and Duration: a value a server sends in an unexpected
-// form is left unset rather than failing its page.
+// OffsetPaging). A page is decoded in one pass by the jsonscan scanner,
+// item by item: an item that cannot be read (a text attribute holding an
+// object) is left out and reported through WithSkippedItems, never its
+// page. Attributes decode tolerantly with the scalar types Int, Float,
+// Bool, Time and Duration (a value a server sends in an unexpected form is
+// left unset), and every text attribute accepts numbers and booleans as
+// text (ReadText, ScanText). An attribute type may decode itself from the
+// scanner (ScanDecoder), as the jobs do; the others are decoded with
+// encoding/json/v2 semantics.
 //
 // The package knows nothing of Telegraf's metrics: it returns typed items.
 package nbuapi

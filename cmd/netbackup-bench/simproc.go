@@ -106,7 +106,10 @@ func startSimProcess(ctx context.Context, cfg simConfig) (*simProcess, error) {
 
 func (p *simProcess) answer() (string, error) {
 	if !p.answers.Scan() {
-		return "", fmt.Errorf("the simulator process ended: %v", p.answers.Err())
+		if err := p.answers.Err(); err != nil {
+			return "", fmt.Errorf("the simulator process ended: %w", err)
+		}
+		return "", errors.New("the simulator process ended")
 	}
 	return p.answers.Text(), nil
 }
@@ -162,11 +165,7 @@ func (p *simProcess) close() {
 	_ = os.RemoveAll(p.dir)
 }
 
-// tlsConfig trusts the simulator's certificate only.
-func (p *simProcess) tlsConfig() (*tls.Config, error) {
-	return tlsConfigFor(p.caFile)
-}
-
+// tlsConfigFor trusts the certificate in caFile only.
 func tlsConfigFor(caFile string) (*tls.Config, error) {
 	pemData, err := os.ReadFile(caFile)
 	if err != nil {

@@ -11,16 +11,14 @@ import (
 	"github.com/influxdata/telegraf/plugins/serializers/influx"
 )
 
-// sink is the accumulator of a measured gather. It does what the plugin's
-// binary does with every metric (a telegraf.Metric serialized as line
-// protocol, fields sorted) but writes to io.Discard: the cost of producing
-// the output is part of the figures, the output itself is not kept. It
-// counts the metrics per measurement and keeps the errors.
+// sink is the baseline's accumulator. It does what a Telegraf output does
+// with every metric (a telegraf.Metric serialized as line protocol, fields
+// sorted) but writes to io.Discard: the cost of producing the output is part
+// of the figures, the output itself is not kept. It keeps the errors.
 type sink struct {
 	mu         sync.Mutex
 	serializer *influx.Serializer
 	out        io.Writer
-	counts     map[string]int64
 	errors     []error
 }
 
@@ -31,7 +29,7 @@ func newSink() (*sink, error) {
 	if err := s.Init(); err != nil {
 		return nil, fmt.Errorf("influx serializer: %w", err)
 	}
-	return &sink{serializer: s, out: io.Discard, counts: make(map[string]int64)}, nil
+	return &sink{serializer: s, out: io.Discard}, nil
 }
 
 func (a *sink) AddFields(name string, fields map[string]any, tags map[string]string, t ...time.Time) {
@@ -65,7 +63,6 @@ func (a *sink) add(name string, fields map[string]any, tags map[string]string, v
 func (a *sink) AddMetric(m telegraf.Metric) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.counts[m.Name()]++
 	line, err := a.serializer.Serialize(m)
 	if err != nil {
 		a.errors = append(a.errors, fmt.Errorf("serializing %s: %w", m.Name(), err))
@@ -89,24 +86,6 @@ func (*sink) WithTracking(int) telegraf.TrackingAccumulator {
 	panic("netbackup-bench: WithTracking is not supported")
 }
 
-// count is the number of metrics of one measurement.
-func (a *sink) count(name string) int64 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.counts[name]
-}
-
-// total is the number of metrics of every measurement.
-func (a *sink) total() int64 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var n int64
-	for _, c := range a.counts {
-		n += c
-	}
-	return n
-}
-
 // err joins the errors the gather reported, nil when there were none.
 func (a *sink) err() error {
 	a.mu.Lock()
@@ -116,20 +95,3 @@ func (a *sink) err() error {
 	}
 	return fmt.Errorf("%d error(s), first: %w", len(a.errors), a.errors[0])
 }
-
-// quietLogger drops the plugin's log: a benchmark reports figures, and
-// failures come back through AddError.
-type quietLogger struct{}
-
-func (quietLogger) Level() telegraf.LogLevel { return telegraf.Error }
-func (quietLogger) AddAttribute(string, any) {}
-func (quietLogger) Errorf(string, ...any)    {}
-func (quietLogger) Error(...any)             {}
-func (quietLogger) Debugf(string, ...any)    {}
-func (quietLogger) Debug(...any)             {}
-func (quietLogger) Warnf(string, ...any)     {}
-func (quietLogger) Warn(...any)              {}
-func (quietLogger) Tracef(string, ...any)    {}
-func (quietLogger) Trace(...any)             {}
-func (quietLogger) Infof(string, ...any)     {}
-func (quietLogger) Info(...any)              {}

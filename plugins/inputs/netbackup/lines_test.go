@@ -91,7 +91,8 @@ func TestJobLinesEqualTheSerializedMetrics(t *testing.T) {
 			require.Equal(t, want, lines.lines)
 			require.Equal(t, int64(len(want)), collectorField(t, &lines.Accumulator, "jobs", "items")-
 				int64(len(metricsNamed(&lines.Accumulator, jobActiveMeasurement)))-
-				int64(len(metricsNamed(&lines.Accumulator, "netbackup_jobs"))), "encoded points are counted as items")
+				int64(len(metricsNamed(&lines.Accumulator, "netbackup_jobs")))-
+				int64(len(metricsNamed(&lines.Accumulator, "netbackup_jobs_finished"))), "encoded points are counted as items")
 		})
 	}
 }

@@ -98,7 +98,7 @@ func New(cfg Config) (*Client, error) {
 	r.SetRetryCount(cfg.RetryCount)
 	r.SetRetryWaitTime(cfg.RetryWaitTime)
 	r.SetRetryMaxWaitTime(cfg.RetryMaxWaitTime)
-	r.AddRetryCondition(shouldRetry)
+	r.AddRetryCondition(retryCondition(cfg.Timeout))
 	r.SetRetryAfter(c.retryWait)
 	r.AddRetryHook(keepRetryError)
 	if cfg.UserAgent != "" {
@@ -242,6 +242,10 @@ func (c *Client) send(ctx context.Context, req request, credential string) (*res
 	resp, err := r.Execute(req.method, target)
 	if err != nil {
 		return resp, c.transportError(ctx, req, r.Attempt, err)
+	}
+	if cutByTimeout(resp, c.timeout) {
+		return resp, fmt.Errorf("%s %s failed after %d attempt(s) (timeout %s per attempt): the answer was cut off by the timeout",
+			req.method, req.path, r.Attempt, c.timeout)
 	}
 	if ctx.Err() != nil && retryableStatus(resp.StatusCode()) {
 		// resty stops retrying when the context ends and returns the last

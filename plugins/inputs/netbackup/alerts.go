@@ -1,11 +1,10 @@
 package netbackup
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
-	"sort"
 	"strconv"
 	"time"
 
@@ -48,20 +47,19 @@ type alertsCollector struct {
 	events   bool
 
 	seenProgress // what survives a restart
-	// lastCounted is when (server clock) each series last counted an
-	// alert: a series is reported, with 0 once its alerts have left the
-	// lookback, until it has counted none for alert_lookback; then it is
-	// dropped. defaultAlertKeys are always reported. Guarded by
+	// series are reported with 0 once their alerts have left the lookback,
+	// until they have counted none for alert_lookback. Guarded by
 	// seenProgress.mu.
-	lastCounted map[alertKey]time.Time
+	series *drainingSeries[alertKey]
 }
 
 func newAlertsCollector(p *NetBackup, srv *server) (collector, error) {
+	lookback := time.Duration(p.AlertLookback)
 	c := &alertsCollector{
-		srv:         srv,
-		lookback:    time.Duration(p.AlertLookback),
-		events:      p.AlertEvents,
-		lastCounted: make(map[alertKey]time.Time),
+		srv:      srv,
+		lookback: lookback,
+		events:   p.AlertEvents,
+		series:   newDrainingSeries(lookback, defaultAlertKeys...),
 	}
 	return c, nil
 }
@@ -134,24 +132,8 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 }
 
 func (c *alertsCollector) emitCounts(acc telegraf.Accumulator, counts map[alertKey]*seenCounts, now time.Time) {
-	for key := range counts {
-		c.lastCounted[key] = now
-	}
-	keys := slices.Clone(defaultAlertKeys)
-	for key, last := range c.lastCounted {
-		switch {
-		case slices.Contains(defaultAlertKeys, key):
-		case now.Sub(last) > c.lookback:
-			delete(c.lastCounted, key) // not seen for a whole lookback: dropped
-		default:
-			keys = append(keys, key)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].severity != keys[j].severity {
-			return keys[i].severity < keys[j].severity
-		}
-		return keys[i].category < keys[j].category
+	keys := c.series.report(keysOf(counts), now, func(a, b alertKey) int {
+		return cmp.Or(cmp.Compare(a.severity, b.severity), cmp.Compare(a.category, b.category))
 	})
 	for _, key := range keys {
 		cnt := counts[key]

@@ -269,7 +269,7 @@ func TestParseAlertTime(t *testing.T) {
 }
 
 func TestAlertsStateRoundTrip(t *testing.T) {
-	c := &alertsCollector{lastCounted: map[alertKey]time.Time{}}
+	c := &alertsCollector{}
 	data, err := c.saveState()
 	require.NoError(t, err)
 	require.JSONEq(t, "null", string(data), "no baseline before the first gather")

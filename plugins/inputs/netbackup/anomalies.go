@@ -1,10 +1,11 @@
 package netbackup
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
-	"sort"
+	"time"
 
 	"github.com/influxdata/telegraf"
 
@@ -49,7 +50,7 @@ type anomaliesCollector struct {
 	anomalies *family
 
 	seenProgress
-	reported map[anomalyKey]bool // guarded by seenProgress.mu
+	series *drainingSeries[anomalyKey] // guarded by seenProgress.mu
 }
 
 func newAnomaliesCollector(p *NetBackup, srv *server) (collector, error) {
@@ -57,10 +58,7 @@ func newAnomaliesCollector(p *NetBackup, srv *server) (collector, error) {
 		srv:       srv,
 		events:    p.AnomalyEvents,
 		anomalies: newOptionalFamily(srv, "anomalies", anomaliesPath),
-		reported:  make(map[anomalyKey]bool),
-	}
-	for _, key := range defaultAnomalyKeys {
-		c.reported[key] = true
+		series:    newDrainingSeries(drainedSeriesKeep, defaultAnomalyKeys...),
 	}
 	return c, nil
 }
@@ -119,26 +117,16 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 	}
 	c.state = next
 	c.baseline = true
-	c.emitCounts(acc, counts)
+	c.emitCounts(acc, counts, c.srv.now())
 	for _, e := range events {
 		acc.AddFields("netbackup_anomaly", anomalyEventFields(e), anomalyEventTags(c.srv.source, e.a), e.a.CreatedDateTime.Time)
 	}
 	return joinFamilyResults(res)
 }
 
-func (c *anomaliesCollector) emitCounts(acc telegraf.Accumulator, counts map[anomalyKey]*seenCounts) {
-	for key := range counts {
-		c.reported[key] = true
-	}
-	keys := make([]anomalyKey, 0, len(c.reported))
-	for key := range c.reported {
-		keys = append(keys, key)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].severity != keys[j].severity {
-			return keys[i].severity < keys[j].severity
-		}
-		return keys[i].status < keys[j].status
+func (c *anomaliesCollector) emitCounts(acc telegraf.Accumulator, counts map[anomalyKey]*seenCounts, now time.Time) {
+	keys := c.series.report(keysOf(counts), now, func(a, b anomalyKey) int {
+		return cmp.Or(cmp.Compare(a.severity, b.severity), cmp.Compare(a.status, b.status))
 	})
 	for _, key := range keys {
 		cnt := counts[key]

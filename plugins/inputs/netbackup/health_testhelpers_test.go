@@ -38,6 +38,13 @@ func (f *healthFixture) handle(path string, h http.HandlerFunc) {
 	f.routes[path] = h
 }
 
+// setNow moves the server clock that /ping answers.
+func (f *healthFixture) setNow(now time.Time) {
+	f.mu.Lock()
+	f.now = now
+	f.mu.Unlock()
+}
+
 func (f *healthFixture) requestLog() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -49,7 +56,10 @@ func (f *healthFixture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rel == "/ping" {
 		w.Header().Set("X-NetBackup-API-Version", f.version)
 		w.Header().Set("Content-Type", "text/vnd.netbackup+plain;version="+f.version)
-		fmt.Fprint(w, strconv.FormatInt(f.now.UnixMilli(), 10))
+		f.mu.Lock()
+		now := f.now
+		f.mu.Unlock()
+		fmt.Fprint(w, strconv.FormatInt(now.UnixMilli(), 10))
 		return
 	}
 	f.mu.Lock()

@@ -1,10 +1,10 @@
 package netbackup
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -48,14 +48,13 @@ type slpBacklog struct {
 
 type slpCollector struct {
 	srv *server
-	// reported holds the series reported before, so that a backlog that
-	// drained is reported as 0 instead of leaving its last value standing.
-	// Bounded by the number of SLPs times the four states.
-	reported map[slpBacklogKey]bool
+	// series lets a backlog that drained be reported as 0 instead of
+	// leaving its last value standing, for a day.
+	series *drainingSeries[slpBacklogKey]
 }
 
 func newSLPCollector(_ *NetBackup, srv *server) (collector, error) {
-	return &slpCollector{srv: srv, reported: make(map[slpBacklogKey]bool)}, nil
+	return &slpCollector{srv: srv, series: newDrainingSeries[slpBacklogKey](drainedSeriesKeep)}, nil
 }
 
 func (c *slpCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
@@ -106,20 +105,8 @@ func normalizeSLPState(s string) string {
 }
 
 func (c *slpCollector) emit(acc telegraf.Accumulator, backlog map[slpBacklogKey]*slpBacklog, now time.Time) {
-	keys := make([]slpBacklogKey, 0, len(backlog)+len(c.reported))
-	for key := range backlog {
-		keys = append(keys, key)
-	}
-	for key := range c.reported {
-		if backlog[key] == nil {
-			keys = append(keys, key)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].slpName != keys[j].slpName {
-			return keys[i].slpName < keys[j].slpName
-		}
-		return keys[i].state < keys[j].state
+	keys := c.series.report(keysOf(backlog), now, func(a, b slpBacklogKey) int {
+		return cmp.Or(cmp.Compare(a.slpName, b.slpName), cmp.Compare(a.state, b.state))
 	})
 	for _, key := range keys {
 		fields := map[string]interface{}{"images": int64(0)}
@@ -134,6 +121,5 @@ func (c *slpCollector) emit(acc telegraf.Accumulator, backlog map[slpBacklogKey]
 			"slp_name": key.slpName,
 			"state":    key.state,
 		})
-		c.reported[key] = true
 	}
 }

@@ -97,7 +97,8 @@ func slpImage(id, slp, state string, backupTime time.Time) map[string]any {
 }
 
 // A server that ignores the filter must not make each image count four
-// times; a drained backlog is reported as 0; every page is read.
+// times; a drained backlog is reported as 0 for a day, then dropped; every
+// page is read.
 func TestSLPBacklogFixture(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	fx := newHealthFixture("13.0", now)
@@ -142,6 +143,11 @@ func TestSLPBacklogFixture(t *testing.T) {
 		expected[i].Fields = map[string]interface{}{"images": int64(0)}
 	}
 	requireHealthPoints(t, expected, metricsNamed(acc, "netbackup_slp_backlog"))
+
+	fx.setNow(now.Add(23 * time.Hour))
+	requireHealthPoints(t, expected, metricsNamed(gatherOnce(t, p), "netbackup_slp_backlog"))
+	fx.setNow(now.Add(25 * time.Hour))
+	require.Empty(t, metricsNamed(gatherOnce(t, p), "netbackup_slp_backlog"), "drained for more than a day: dropped")
 }
 
 // A release without /catalog/slp-images: no metric, no error, one log line

@@ -22,9 +22,6 @@ import (
 // verification by accident.
 const insecureModeEnv = "NBU_INSECURE_MODE"
 
-// Version is the plugin's version, set by the binary from its build flags.
-var Version = "dev"
-
 var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
 
 // Init validates every option without touching the network and prepares one

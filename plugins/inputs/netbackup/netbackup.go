@@ -16,6 +16,9 @@ import (
 //go:embed sample.conf
 var sampleConfig string
 
+// Version is the plugin's version, set by the binary from its build flags.
+var Version = "dev"
+
 // NetBackup is the plugin: its exported fields are the TOML options.
 type NetBackup struct {
 	Servers    []string      `toml:"servers"`

@@ -35,6 +35,7 @@ type Client struct {
 
 	maxResponseBytes int64         // for the error message
 	timeout          time.Duration // per attempt, for the error message
+	share            *BudgetShare  // this server's access to the budget
 }
 
 // request is one logical API call; retries repeat it.
@@ -91,14 +92,21 @@ func New(cfg Config) (*Client, error) {
 	r := resty.New()
 	r.SetLogger(restyLogger{log})
 	r.SetDebug(false)
-	r.SetTransport(&countingTransport{base: c.transport, log: c.requests, limit: cfg.MaxResponseBytes})
+	budget := cfg.Budget
+	if budget == nil {
+		budget = NewBudget(DefaultBudget)
+	}
+	c.share = budget.Share()
+	// The per-attempt timeout is the transport's, not http.Client's: it
+	// starts once the attempt has a slot of the budget.
+	r.SetTransport(&countingTransport{base: c.transport, log: c.requests, limit: cfg.MaxResponseBytes,
+		timeout: cfg.Timeout, share: c.share})
 	r.SetCookieJar(nil)
 	r.SetRedirectPolicy(resty.RedirectPolicyFunc(checkRedirect))
-	r.SetTimeout(cfg.Timeout)
 	r.SetRetryCount(cfg.RetryCount)
 	r.SetRetryWaitTime(cfg.RetryWaitTime)
 	r.SetRetryMaxWaitTime(cfg.RetryMaxWaitTime)
-	r.AddRetryCondition(retryCondition(cfg.Timeout))
+	r.AddRetryCondition(shouldRetry)
 	r.SetRetryAfter(c.retryWait)
 	r.AddRetryHook(keepRetryError)
 	if cfg.UserAgent != "" {
@@ -119,6 +127,10 @@ func (c *Client) Close() {
 	c.transport.CloseIdleConnections()
 }
 
+// BudgetShare is this client's share of the budget: Join it for the time
+// of a gather (see Budget).
+func (c *Client) BudgetShare() *BudgetShare { return c.share }
+
 // UsesLogin reports whether the client authenticates with a user name and
 // password (a session token) rather than an API key.
 func (c *Client) UsesLogin() bool { return c.apiKey == nil }
@@ -126,39 +138,35 @@ func (c *Client) UsesLogin() bool { return c.apiKey == nil }
 // Get sends GET path?query and decodes the JSON answer into out (out may
 // be nil). path is relative to /netbackup, e.g. "/admin/jobs".
 func (c *Client) Get(ctx context.Context, path string, query url.Values, out any) error {
-	_, err := c.fetch(ctx, request{method: http.MethodGet, path: path, query: query, out: out})
-	return err
+	return c.fetch(ctx, request{method: http.MethodGet, path: path, query: query, out: out})
 }
 
 // GetPublic is Get for an endpoint that needs no credential (GET
 // /security/cacert): none is sent, so it answers whether or not the
 // credential is valid, and a client that logs in does not log in for it.
 func (c *Client) GetPublic(ctx context.Context, path string, query url.Values, out any) error {
-	_, err := c.fetch(ctx, request{method: http.MethodGet, path: path, query: query, out: out, public: true})
-	return err
+	return c.fetch(ctx, request{method: http.MethodGet, path: path, query: query, out: out, public: true})
 }
 
 // Post sends body as JSON to path and decodes the answer into out (out may
 // be nil).
 func (c *Client) Post(ctx context.Context, path string, body any, out any) error {
-	_, err := c.fetch(ctx, request{method: http.MethodPost, path: path, body: body, out: out})
-	return err
+	return c.fetch(ctx, request{method: http.MethodPost, path: path, body: body, out: out})
 }
 
 // fetch sends req with the negotiated version and counts a failure.
-func (c *Client) fetch(ctx context.Context, req request) ([]byte, error) {
+func (c *Client) fetch(ctx context.Context, req request) error {
 	var err error
 	req.version, err = c.versionFor(ctx)
 	if err != nil {
 		countError(ctx)
-		return nil, err
+		return err
 	}
-	resp, err := c.exchange(ctx, req)
-	if err != nil {
+	if _, err := c.exchange(ctx, req); err != nil {
 		countError(ctx)
-		return nil, err
+		return err
 	}
-	return resp.Body(), nil
+	return nil
 }
 
 // exchange sends an authenticated request and turns an error status into
@@ -188,7 +196,7 @@ func (c *Client) exchange(ctx context.Context, req request) (*resty.Response, er
 	if err := c.statusError(req, resp, credential); err != nil {
 		return nil, err
 	}
-	if err := decodeJSON(req.method, req.path, resp.Body(), req.out, credential); err != nil {
+	if err := answerError(resp); err != nil {
 		return nil, err
 	}
 	if answer, ok := req.out.(skippingAnswer); ok {
@@ -206,17 +214,30 @@ func (c *Client) exchangePublic(ctx context.Context, req request) (*resty.Respon
 	if err := c.statusError(req, resp); err != nil {
 		return nil, err
 	}
-	if err := decodeJSON(req.method, req.path, resp.Body(), req.out); err != nil {
+	if err := answerError(resp); err != nil {
 		return nil, err
 	}
 	return resp, nil
+}
+
+// answerError is what decoding the successful answer of resp gave (the
+// transport decodes it within the attempt, see callTrace.decode).
+func answerError(resp *resty.Response) error {
+	if trace := traceOf(resp.Request.Context()); trace != nil && trace.decoded {
+		return trace.decodeErr
+	}
+	return nil
 }
 
 // send runs one request through resty (retries included) and returns the
 // last response whatever its status; the error is a transport failure, a
 // body over the limit, or the context ending.
 func (c *Client) send(ctx context.Context, req request, credential string) (*resty.Response, error) {
-	ctx = withCallTrace(ctx, &callTrace{method: req.method, path: req.path, login: req.path == loginPath})
+	trace := &callTrace{method: req.method, path: req.path, login: req.path == loginPath}
+	if req.out != nil {
+		trace.decode = func(body []byte) error { return decodeJSON(req.method, req.path, body, req.out, credential) }
+	}
+	ctx = withCallTrace(ctx, trace)
 	r := c.resty.R().SetContext(ctx)
 	accept := req.accept
 	if accept == "" {
@@ -242,10 +263,6 @@ func (c *Client) send(ctx context.Context, req request, credential string) (*res
 	resp, err := r.Execute(req.method, target)
 	if err != nil {
 		return resp, c.transportError(ctx, req, r.Attempt, err)
-	}
-	if cutByTimeout(resp, c.timeout) {
-		return resp, fmt.Errorf("%s %s failed after %d attempt(s) (timeout %s per attempt): the answer was cut off by the timeout",
-			req.method, req.path, r.Attempt, c.timeout)
 	}
 	if ctx.Err() != nil && retryableStatus(resp.StatusCode()) {
 		// resty stops retrying when the context ends and returns the last

@@ -118,7 +118,10 @@ func TestNbuClient_RetryConfiguration(t *testing.T) {
 	require.Equal(t, 60*time.Second, c.resty.RetryMaxWaitTime)
 	require.Len(t, c.resty.RetryConditions, 1, "one condition: ours, never AddRetryAfterErrorCondition as well")
 	require.NotNil(t, c.resty.RetryAfter, "Retry-After must be honoured through SetRetryAfter")
-	require.Equal(t, time.Minute, c.resty.GetClient().Timeout, "timeout applies per attempt")
+	transport, ok := c.resty.GetClient().Transport.(*countingTransport)
+	require.True(t, ok)
+	require.Equal(t, time.Minute, transport.timeout, "timeout applies per attempt")
+	require.Zero(t, c.resty.GetClient().Timeout, "http.Client's timeout would count the wait for a slot")
 	require.Nil(t, c.resty.GetClient().Jar, "no cookie jar")
 	require.False(t, c.resty.Debug, "debug mode prints the Authorization header")
 }
@@ -452,10 +455,18 @@ func TestNbuClient_MaxResponseBytes(t *testing.T) {
 	require.Contains(t, err.Error(), "max_response_bytes (1024 bytes)")
 	require.Equal(t, int64(1), srv.requests.Load(), "a body over the limit is not retried")
 
+	// Decoded in the transport, from the buffer of the request's slot.
+	var page struct{ Data string }
+	err = c.Get(context.Background(), "/admin/jobs", nil, &page)
+	require.ErrorContains(t, err, "max_response_bytes (1024 bytes)")
+	require.Equal(t, int64(2), srv.requests.Load(), "a body over the limit is not retried")
+
 	cfg.MaxResponseBytes = 8192
 	body, err := newNbcClient(t, cfg).getRaw(context.Background(), "/admin/jobs", nil)
 	require.NoError(t, err)
 	require.Len(t, body, 4096+len(`{"data":""}`))
+	require.NoError(t, newNbcClient(t, cfg).Get(context.Background(), "/admin/jobs", nil, &page))
+	require.Len(t, page.Data, 4096)
 }
 
 func TestNbuClient_InvalidJSONNamesThePath(t *testing.T) {
@@ -870,8 +881,17 @@ func staticSecret(value string) Secret {
 	return func() (string, error) { return value, nil }
 }
 
-// getRaw is Get without decoding: the body bytes, bounded by
-// max_response_bytes.
+// getRaw is Get without decoding: the body bytes as resty read them,
+// bounded by max_response_bytes.
 func (c *Client) getRaw(ctx context.Context, path string, query url.Values) ([]byte, error) {
-	return c.fetch(ctx, request{method: http.MethodGet, path: path, query: query})
+	req := request{method: http.MethodGet, path: path, query: query}
+	var err error
+	if req.version, err = c.versionFor(ctx); err != nil {
+		return nil, err
+	}
+	resp, err := c.exchange(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body(), nil
 }

@@ -28,7 +28,7 @@ type Config struct {
 	// APIVersion is "auto" or "" (negotiate) or a fixed version such as "13.0".
 	APIVersion string
 
-	Timeout          time.Duration // per attempt
+	Timeout          time.Duration // per attempt, from the moment it has a slot of the budget
 	RetryCount       int           // retries after the first attempt
 	RetryWaitTime    time.Duration // first backoff
 	RetryMaxWaitTime time.Duration // backoff and Retry-After cap
@@ -42,7 +42,16 @@ type Config struct {
 
 	UserAgent string
 	Log       telegraf.Logger // nil: discard
+
+	// Budget bounds the requests in flight; the clients of one plugin
+	// instance share one. nil: a budget of DefaultBudget slots for this
+	// client alone.
+	Budget *Budget
 }
+
+// DefaultBudget is the size of a client's own budget (Config.Budget nil),
+// and the plugin's default max_concurrent_requests.
+const DefaultBudget = 16
 
 // Secret returns a credential when the client needs it: the caller decides
 // how often the underlying store is read (a protected secret locks memory

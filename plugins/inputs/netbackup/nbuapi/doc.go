@@ -10,6 +10,13 @@
 // pooled transport, and turns NetBackup's error envelope into an *Error.
 // Stats counts the requests of any scope the caller marks with WithStats.
 //
+// The clients of many servers share one Budget: a bound on the requests in
+// flight, divided fairly among the servers gathering, each slot with a body
+// buffer reused from request to request. An attempt's timeout starts when
+// it has its slot; a successful answer is read and decoded within the
+// attempt, from the slot's buffer, so that the memory of answers is the
+// budget times one page, however many servers and collectors there are.
+//
 // Collections are read page by page with a Pager (or item by item with
 // Items), in the paging style of the endpoint (CursorPaging or
 // OffsetPaging). A page is decoded in one pass by the jsonscan scanner,

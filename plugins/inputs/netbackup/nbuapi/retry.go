@@ -24,7 +24,8 @@ func shouldRetry(resp *resty.Response, err error) bool {
 	if err != nil {
 		if isContextError(err) && resp != nil && resp.Request != nil && resp.Request.Context().Err() == nil {
 			// The gather goes on: this attempt hit the per-attempt timeout
-			// (http.Client.Timeout reports context.DeadlineExceeded).
+			// (the transport reports context.DeadlineExceeded, also for an
+			// answer cut off by it).
 			return true
 		}
 		return retryableError(err)
@@ -33,25 +34,6 @@ func shouldRetry(resp *resty.Response, err error) bool {
 		return false
 	}
 	return retryableStatus(resp.StatusCode())
-}
-
-// retryCondition is shouldRetry, plus the answers that only looked
-// complete: net/http may end a body read with a clean EOF when the
-// per-attempt timeout cancels it (the cancellation races the chunked
-// reader), so an attempt that lasted the whole timeout counts as timed out.
-func retryCondition(timeout time.Duration) resty.RetryConditionFunc {
-	return func(resp *resty.Response, err error) bool {
-		if err == nil && cutByTimeout(resp, timeout) {
-			return true
-		}
-		return shouldRetry(resp, err)
-	}
-}
-
-// cutByTimeout reports an attempt that took the whole per-attempt timeout:
-// http.Client.Timeout cancels at that instant, so its body cannot be whole.
-func cutByTimeout(resp *resty.Response, timeout time.Duration) bool {
-	return timeout > 0 && resp != nil && resp.Request != nil && resp.Time() >= timeout
 }
 
 func retryableStatus(status int) bool {

@@ -60,5 +60,5 @@ func TestNbuClient_AnswerCutByTheTimeoutIsATimeout(t *testing.T) {
 			cut++
 		}
 	}
-	t.Logf("%d of %d answers were cut off by the timeout and ended with a clean EOF", cut, cap(errs))
+	t.Logf("%d of %d answers were cut off by the timeout while being read", cut, cap(errs))
 }

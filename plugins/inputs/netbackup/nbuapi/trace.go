@@ -9,12 +9,21 @@ import (
 // callTrace follows one client call (a request and its retries) through
 // resty and the transport, which see only an *http.Request and resty's
 // *Response: it numbers the attempts, keeps why the last attempt failed for
-// the retry line, and tells the redirect policy what the call carries.
+// the retry line, tells the redirect policy what the call carries, and
+// carries the decoder of a successful answer to the transport.
 type callTrace struct {
 	method, path string // as the call was made, for log lines
 	login        bool   // POST /login: never redirected, the password is in the body
 
 	attempts atomic.Int64
+
+	// decode, when set, decodes a successful answer in the transport, from
+	// the buffer of the attempt's slot (see countingTransport); it must keep
+	// no reference to the bytes. decoded and decodeErr are the last
+	// attempt's outcome (the attempts of a call run one after the other).
+	decode    func(body []byte) error
+	decoded   bool
+	decodeErr error
 
 	mu      sync.Mutex
 	lastErr error // the transport error of the last attempt, nil after an answer
@@ -32,8 +41,12 @@ func traceOf(ctx context.Context) *callTrace {
 	return t
 }
 
-// nextAttempt numbers a new attempt (1 for the first).
-func (t *callTrace) nextAttempt() int64 { return t.attempts.Add(1) }
+// nextAttempt numbers a new attempt (1 for the first) and forgets what the
+// previous one decoded.
+func (t *callTrace) nextAttempt() int64 {
+	t.decoded, t.decodeErr = false, nil
+	return t.attempts.Add(1)
+}
 
 func (t *callTrace) setLastErr(err error) {
 	t.mu.Lock()

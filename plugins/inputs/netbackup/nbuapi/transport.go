@@ -1,6 +1,7 @@
 package nbuapi
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,22 +61,39 @@ func transportTLS(base *tls.Config) *tls.Config {
 	return t
 }
 
-// countingTransport counts every HTTP request in the stats of the
-// request's context and writes its debug line: the request's duration runs
-// from sending it to closing the body (resty reads the whole body before
-// closing), so response_time_ms includes the transfer.
+// countingTransport is where every attempt of every request passes: it
+// waits for a slot of the budget, runs the attempt under the per-attempt
+// timeout, counts it in the stats of the request's context and writes its
+// debug line, and reads and decodes a successful answer into the slot's
+// buffer while the slot is held. The attempt's duration runs from sending
+// it to closing its body, so response_time_ms includes the transfer; the
+// wait for a slot is not part of it.
 type countingTransport struct {
-	base  http.RoundTripper
-	log   requestLog
-	limit int64 // max_response_bytes; 0 for none
+	base    http.RoundTripper
+	log     requestLog
+	limit   int64         // max_response_bytes; 0 for none
+	timeout time.Duration // per attempt; 0 for none
+	share   *BudgetShare
 }
+
+// errAttemptTimeout is an attempt that ran out of its per-attempt timeout;
+// errAnswerCut one that ran out while its answer was being read.
+var (
+	errAttemptTimeout = fmt.Errorf("no answer within the per-attempt timeout: %w", context.DeadlineExceeded)
+	errAnswerCut      = fmt.Errorf("the answer was cut off by the per-attempt timeout: %w", context.DeadlineExceeded)
+)
 
 func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	release, err := t.share.acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for a free request slot (max_concurrent_requests): %w", err)
+	}
 	retry := false
 	var attempt int64
+	trace := traceOf(ctx)
 	// A redirect (req.Response set) is part of the same attempt.
-	if trace := traceOf(ctx); trace != nil {
+	if trace != nil {
 		if req.Response == nil {
 			attempt = trace.nextAttempt()
 		} else {
@@ -82,23 +101,119 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		}
 		retry = attempt > 1 && req.Response == nil
 	}
+	attemptCtx, cancel := t.attemptContext(ctx)
 	start := time.Now()
-	resp, err := t.base.RoundTrip(req)
+	var ended sync.Once
+	end := func() {
+		ended.Do(func() {
+			cancel()
+			release()
+		})
+	}
+	resp, err := t.base.RoundTrip(req.WithContext(attemptCtx))
 	if err != nil {
 		took := time.Since(start)
+		err = attemptError(ctx, attemptCtx, err)
+		end()
 		countAttempt(ctx, took, retry)
 		t.log.failed(req, attempt, took, err)
 		return resp, err
 	}
-	resp.Body = &countedBody{ReadCloser: resp.Body, done: func() {
+	var body io.ReadCloser = &attemptBody{ReadCloser: resp.Body, parent: ctx, attempt: attemptCtx}
+	if t.limit > 0 {
+		body = &limitedBody{ReadCloser: body, left: t.limit}
+	}
+	resp.Body = &countedBody{ReadCloser: body, done: func() {
 		took := time.Since(start)
+		end()
 		countAttempt(ctx, took, retry)
 		t.log.answered(req, attempt, took, resp.StatusCode)
 	}}
-	if t.limit > 0 {
-		resp.Body = &limitedBody{ReadCloser: resp.Body, left: t.limit}
+	if trace == nil || trace.decode == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, nil
+	}
+	if err := t.readAndDecode(resp, trace); err != nil {
+		return nil, err
 	}
 	return resp, nil
+}
+
+// attemptContext is the context of one attempt: the request's, ended by
+// the per-attempt timeout from now on.
+func (t *countingTransport) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if t.timeout > 0 {
+		return context.WithTimeout(ctx, t.timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// readAndDecode reads a successful answer into a buffer of the budget and
+// decodes it there, within the attempt: a failed read is the attempt's
+// failure (retried as one), a decoding error is the answer's (kept in the
+// trace). The response goes on with an empty body.
+func (t *countingTransport) readAndDecode(resp *http.Response, trace *callTrace) error {
+	buf := t.share.budget.buffers.get()
+	defer t.share.budget.buffers.put(buf)
+	data, err := readBody(resp.Body, resp.ContentLength, (*buf)[:0])
+	*buf = data
+	closeErr := resp.Body.Close()
+	if err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return err
+	}
+	trace.decoded = true
+	trace.decodeErr = trace.decode(data)
+	resp.Body = http.NoBody
+	resp.ContentLength = 0
+	return nil
+}
+
+// readBody appends the whole body to buf, growing it as needed.
+func readBody(r io.Reader, length int64, buf []byte) ([]byte, error) {
+	if length > 0 && int64(cap(buf)) < length && length < 1<<30 {
+		buf = make([]byte, 0, length+1) // +1: the read that sees the end
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// attemptError says why an attempt got no answer: the per-attempt timeout
+// when it ran out while the request's own context is still alive.
+func attemptError(parent, attempt context.Context, err error) error {
+	if parent.Err() == nil && errors.Is(attempt.Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w (%w)", errAttemptTimeout, err)
+	}
+	return err
+}
+
+// attemptBody reads an answer within its attempt. When the per-attempt
+// timeout ends the read, net/http may report a clean end of the body (the
+// cancellation races the chunked reader): whatever the read returned then,
+// the attempt ran out of time, and the answer is not whole.
+type attemptBody struct {
+	io.ReadCloser
+	parent, attempt context.Context
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && b.parent.Err() == nil && errors.Is(b.attempt.Err(), context.DeadlineExceeded) {
+		return n, errAnswerCut
+	}
+	return n, err
 }
 
 // limitedBody fails a body longer than max_response_bytes. The limit is
@@ -134,10 +249,11 @@ type countedBody struct {
 }
 
 func (b *countedBody) Close() error {
+	err := b.ReadCloser.Close()
 	if b.closed.CompareAndSwap(false, true) {
 		b.done()
 	}
-	return b.ReadCloser.Close()
+	return err
 }
 
 // errRedirectRefused marks a redirect the client will not follow.

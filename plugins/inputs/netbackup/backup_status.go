@@ -78,6 +78,7 @@ func newBackupStatusCollector(p *NetBackup, srv *server) (collector, error) {
 	// Its first start reads backup_status_lookback (72h): the longest
 	// catch-up of all, so it walks id ranges concurrently like jobs does.
 	walker.concurrency = p.MaxConcurrency
+	walker.readAhead = p.readAhead
 	walker.name = "backup_status"
 	return &backupStatusCollector{
 		srv:    srv,

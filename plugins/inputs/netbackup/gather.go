@@ -34,11 +34,17 @@ func (p *NetBackup) GatherContext(ctx context.Context, acc telegraf.Accumulator)
 	defer p.forgetSecrets()
 	p.loadStateOnce(acc)
 
+	// Every server joins the budget before any sends a request: each is
+	// sure of its part from the start (see nbuapi.Budget).
+	for _, srv := range p.servers {
+		srv.client.BudgetShare().Join()
+	}
 	var wg sync.WaitGroup
 	for _, srv := range p.servers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer srv.client.BudgetShare().Leave()
 			p.gatherServer(ctx, srv, acc)
 		}()
 	}
@@ -87,43 +93,30 @@ func (p *NetBackup) gatherServer(ctx context.Context, srv *server, acc telegraf.
 	acc.AddFields("netbackup_api", fields, tags)
 }
 
-// runCollectors runs the server's collectors concurrently; each reports its
-// own cost in netbackup_collector, and one collector's failure stops no
-// other. It returns the failures, in the collectors' order, for the caller
-// to report.
+// runCollectors runs the server's collectors, as many at once as the
+// server's part of the budget (see nbuapi.Budget): a server alone runs
+// them all at once, a server among many one or two at a time, so that
+// collectors waiting for a slot do not pile up. Each reports its own cost
+// in netbackup_collector, and one collector's failure stops no other. It
+// returns the failures, in the collectors' order, for the caller to report.
 func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf.Accumulator) []collectorFailure {
-	var wg sync.WaitGroup
 	errs := make([]error, len(srv.collectorNames))
+	finished := make(chan struct{}, len(srv.collectorNames))
+	running := 0
 	for i, name := range srv.collectorNames {
-		col := srv.collectors[name]
-		wg.Add(1)
+		for running >= srv.client.BudgetShare().Part() {
+			<-finished
+			running--
+		}
+		running++
 		go func() {
-			defer wg.Done()
-			var stats nbuapi.Stats
-			counting := &countingAccumulator{Accumulator: cleaningAccumulator{Accumulator: acc}}
-			var skipped atomic.Int64
-			ctx := nbuapi.WithSkippedItems(nbuapi.WithStats(ctx, &stats), func(e *nbuapi.ItemError) {
-				skipped.Add(1)
-				acc.AddError(fmt.Errorf("server %s, collector %s: left out a malformed item: %w", srv.source, name, e))
-			})
-			start := time.Now()
-			err := col.collect(ctx, counting)
-			failed := 0
-			if err != nil {
-				failed = 1
-				errs[i] = err
-			}
-			s := stats.Snapshot()
-			acc.AddFields("netbackup_collector", map[string]interface{}{
-				"duration_ms":   float64(time.Since(start)) / float64(time.Millisecond),
-				"items":         counting.count(),
-				"errors":        failed,
-				"requests":      s.Requests,
-				"items_skipped": skipped.Load(),
-			}, map[string]string{"source": srv.source, "collector": name})
+			defer func() { finished <- struct{}{} }()
+			errs[i] = p.runCollector(ctx, srv, name, acc)
 		}()
 	}
-	wg.Wait()
+	for ; running > 0; running-- {
+		<-finished
+	}
 	var failures []collectorFailure
 	for i, err := range errs {
 		if err != nil {
@@ -131,6 +124,34 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 		}
 	}
 	return failures
+}
+
+// runCollector runs one collector and reports its cost in
+// netbackup_collector.
+func (p *NetBackup) runCollector(ctx context.Context, srv *server, name string, acc telegraf.Accumulator) error {
+	col := srv.collectors[name]
+	var stats nbuapi.Stats
+	counting := &countingAccumulator{Accumulator: cleaningAccumulator{Accumulator: acc}}
+	var skipped atomic.Int64
+	ctx = nbuapi.WithSkippedItems(nbuapi.WithStats(ctx, &stats), func(e *nbuapi.ItemError) {
+		skipped.Add(1)
+		acc.AddError(fmt.Errorf("server %s, collector %s: left out a malformed item: %w", srv.source, name, e))
+	})
+	start := time.Now()
+	err := col.collect(ctx, counting)
+	failed := 0
+	if err != nil {
+		failed = 1
+	}
+	s := stats.Snapshot()
+	acc.AddFields("netbackup_collector", map[string]interface{}{
+		"duration_ms":   float64(time.Since(start)) / float64(time.Millisecond),
+		"items":         counting.count(),
+		"errors":        failed,
+		"requests":      s.Requests,
+		"items_skipped": skipped.Load(),
+	}, map[string]string{"source": srv.source, "collector": name})
+	return err
 }
 
 // forgetSecrets drops the credentials read during the gather.

@@ -22,6 +22,10 @@ import (
 // verification by accident.
 const insecureModeEnv = "NBU_INSECURE_MODE"
 
+// maxConcurrentRequestsLimit bounds max_concurrent_requests: each slot may
+// hold a page of an answer in memory.
+const maxConcurrentRequestsLimit = 1024
+
 var apiVersionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
 
 // Init validates every option without touching the network and prepares one
@@ -55,6 +59,8 @@ func (p *NetBackup) Init() error {
 	}
 	p.servers = p.servers[:0]
 	p.secrets = p.secrets[:0]
+	p.budget = nbuapi.NewBudget(p.MaxConcurrentRequests)
+	p.readAhead = make(chan struct{}, p.MaxConcurrentRequests)
 	apiKey, username, password := p.credentialSources()
 	for i, base := range bases {
 		cfg := nbuapi.Config{
@@ -74,6 +80,7 @@ func (p *NetBackup) Init() error {
 			Proxy:            proxy,
 			UserAgent:        "telegraf-netbackup/" + Version,
 			Log:              p.Log,
+			Budget:           p.budget,
 		}
 		srv, err := newServer(p, cfg, legacyStateKey(p.Servers[i]))
 		if err != nil {
@@ -146,6 +153,9 @@ func (p *NetBackup) validate() error {
 	}
 	if p.MaxConcurrency < 1 || p.MaxConcurrency > 16 {
 		return fmt.Errorf("max_concurrency must be between 1 and 16, got %d", p.MaxConcurrency)
+	}
+	if p.MaxConcurrentRequests < 1 || p.MaxConcurrentRequests > maxConcurrentRequestsLimit {
+		return fmt.Errorf("max_concurrent_requests must be between 1 and %d, got %d", maxConcurrentRequestsLimit, p.MaxConcurrentRequests)
 	}
 	for _, d := range []struct {
 		name  string

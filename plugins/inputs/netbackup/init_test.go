@@ -45,6 +45,7 @@ func TestInit_Defaults(t *testing.T) {
 	require.Equal(t, config.Duration(defaultTimeout), p.Timeout)
 	require.Equal(t, config.Duration(defaultGatherTimeout), p.GatherTimeout)
 	require.Equal(t, "auto", p.APIVersion)
+	require.Equal(t, 16, p.MaxConcurrentRequests)
 }
 
 func TestInit_RejectsBadOptions(t *testing.T) {
@@ -77,6 +78,7 @@ func TestInit_RejectsBadOptions(t *testing.T) {
 		{"bad job tag", func(p *NetBackup) { key(p); p.JobTags = []string{"job_id"} }, `unknown job_tags entry "job_id"`},
 		{"bad service_hosts", func(p *NetBackup) { key(p); p.ServiceHosts = "media" }, `invalid service_hosts "media"`},
 		{"bad proxy", func(p *NetBackup) { key(p); p.HTTPProxyURL = "socks://x" }, "invalid http_proxy_url"},
+		{"no request slot", func(p *NetBackup) { key(p); p.MaxConcurrentRequests = 0 }, "max_concurrent_requests must be between 1 and 1024, got 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

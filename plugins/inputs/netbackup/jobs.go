@@ -34,6 +34,7 @@ const jobsCountPath = "/admin/jobs-count-requests"
 func newJobsCollector(p *NetBackup, srv *server) (collector, error) {
 	walker := newFinishedWalker(srv, "", time.Duration(p.JobLookback), time.Duration(p.JobOverlap), p.MaxJobsPerGather)
 	walker.concurrency = p.MaxConcurrency
+	walker.readAhead = p.readAhead
 	walker.name = "jobs"
 	tags := append([]string(nil), p.JobTags...)
 	return &jobsCollector{

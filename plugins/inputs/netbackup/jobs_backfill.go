@@ -15,9 +15,16 @@ import (
 // max_concurrency chains at once: the wall time approaches (pages /
 // concurrency) round trips instead of pages round trips. The jobs are still
 // handed over strictly in jobId order, so the walk's progress stays one
-// number (AfterJobID) and exactly-once holds as with one chain. A range is
-// read ahead only within a window of max_concurrency ranges: memory stays
-// flat whatever the backlog.
+// number (AfterJobID) and exactly-once holds as with one chain.
+//
+// Memory stays flat whatever the backlog and however many servers walk at
+// once: a range is read ahead only within a window of max_concurrency
+// ranges, and each page read ahead (before the walk has reached its range)
+// holds one of the plugin's read-ahead tokens, as many as
+// max_concurrent_requests, until the walk has handed its jobs over. The
+// range the walk has reached needs no token: its reader hands the rest of
+// its chain to the walk, which reads it page by page as a short walk does.
+// So a waiting reader never holds up the walk it reads for.
 //
 // The ranges follow the data, not the id space: job ids may be sparse (a
 // second id range, a restored catalog, a job that ran for days), so the
@@ -99,20 +106,22 @@ func (w *finishedWalker) extent(ctx context.Context, query url.Values, after int
 	return top, left, err
 }
 
-// drain yields the items of the pages p has not read yet.
-func drain[A any](ctx context.Context, p *nbuapi.Pager[A], yield func(nbuapi.Resource[A], error) bool) {
+// drain yields the items of the pages p has not read yet; false when the
+// walk stopped early or a page failed.
+func drain[A any](ctx context.Context, p *nbuapi.Pager[A], yield func(nbuapi.Resource[A], error) bool) bool {
 	for !p.Done() {
 		items, err := p.Next(ctx)
 		if err != nil {
 			yield(nbuapi.Resource[A]{}, err)
-			return
+			return false
 		}
 		for _, item := range items {
 			if !yield(item, nil) {
-				return
+				return false
 			}
 		}
 	}
+	return true
 }
 
 // highestJobID is the highest job id the walk's filter matches now (0 when
@@ -148,14 +157,25 @@ func (w *finishedWalker) idBounds(ctx context.Context, query url.Values, after, 
 	return jobItemID(&items[0]), last, nil
 }
 
-// jobPages is what a range's chain produced, one page at a time.
+// jobPages is one page a range's chain read ahead, or why it stopped.
 type jobPages struct {
 	items []nbuapi.Resource[jobAttributes]
 	err   error
+	done  func() // gives the page's read-ahead token back
 }
 
 // idRange is the jobs with after < jobId <= upTo; upTo 0 is no upper bound.
 type idRange struct{ after, upTo int64 }
+
+// rangeRead is one range being read.
+type rangeRead struct {
+	r     idRange
+	pages chan jobPages // read ahead, in order; closed when the reader stops
+	// reached is closed when the walk has reached the range: its reader
+	// stops reading ahead and leaves the rest of its chain in rest.
+	reached chan struct{}
+	rest    *nbuapi.Pager[jobAttributes] // written before pages is closed
+}
 
 // ranges reads the ids above after, holding about left jobs up to top, in
 // ranges planned from the counts, the last one open-ended (it also finds
@@ -165,11 +185,21 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 	yield func(nbuapi.Resource[jobAttributes], error) bool) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel (deferred below, runs first): no goroutine outlives the walk
-	defer cancel()
-
 	window := make(chan struct{}, w.concurrency) // a token per range read or held
-	order := make(chan chan jobPages, w.concurrency)
+	order := make(chan *rangeRead, w.concurrency)
+	var current *rangeRead
+	defer func() {
+		// No goroutine outlives the walk, and no page it did not hand
+		// over keeps its token.
+		cancel()
+		wg.Wait()
+		if current != nil {
+			discardPages(current)
+		}
+		for rr := range order {
+			discardPages(rr)
+		}
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -180,12 +210,12 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 			case <-ctx.Done():
 				return false
 			}
-			out := make(chan jobPages, backfillRangeJobs/walkPageLimit+1)
-			order <- out // never blocks: at most w.concurrency ranges are open
+			rr := &rangeRead{r: r, pages: make(chan jobPages, backfillRangeJobs/walkPageLimit+1), reached: make(chan struct{})}
+			order <- rr // never blocks: at most w.concurrency ranges are open
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				w.readRange(ctx, query, r, out)
+				w.readRange(ctx, query, rr)
 			}()
 			return true
 		}
@@ -200,19 +230,37 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 		planner.plan(after, top, left, start)
 	}()
 
-	for out := range order {
-		for p := range out {
+	for rr := range order {
+		current = rr
+		close(rr.reached)
+		for p := range rr.pages {
 			if p.err != nil {
 				yield(nbuapi.Resource[jobAttributes]{}, p.err)
 				return
 			}
 			for _, item := range p.items {
 				if !yield(item, nil) {
+					p.done()
 					return
 				}
 			}
+			p.done()
 		}
+		if rr.rest != nil && !drain(ctx, rr.rest, yield) {
+			return
+		}
+		current = nil
 		<-window
+	}
+}
+
+// discardPages gives back the tokens of the pages of rr the walk will not
+// hand over; its reader has stopped.
+func discardPages(rr *rangeRead) {
+	for p := range rr.pages {
+		if p.done != nil {
+			p.done()
+		}
 	}
 }
 
@@ -306,29 +354,53 @@ func rangeFilter(query url.Values, after, upTo int64) string {
 	return filter
 }
 
-// readRange reads the jobs of r and sends them page by page; it closes out
-// when done.
-func (w *finishedWalker) readRange(ctx context.Context, query url.Values, r idRange, out chan<- jobPages) {
-	defer close(out)
-	q := withParam(query, "filter", rangeFilter(query, r.after, r.upTo))
-	send := func(p jobPages) bool {
-		select {
-		case out <- p:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
+// readRange reads the pages of rr ahead of the walk, each under a
+// read-ahead token, until the walk reaches rr: then it leaves the rest of
+// its chain to the walk. It closes rr.pages when it stops.
+func (w *finishedWalker) readRange(ctx context.Context, query url.Values, rr *rangeRead) {
+	defer close(rr.pages)
+	q := withParam(query, "filter", rangeFilter(query, rr.r.after, rr.r.upTo))
 	pager := nbuapi.NewPager[jobAttributes](w.srv.client, jobsList(w.srv, q))
 	for !pager.Done() {
+		done, reached, err := w.readAheadToken(ctx, rr.reached)
+		if err != nil {
+			return
+		}
+		if reached {
+			rr.rest = pager
+			return
+		}
 		items, err := pager.Next(ctx)
 		if err != nil {
-			send(jobPages{err: err})
+			done()
+			rr.pages <- jobPages{err: err, done: func() {}} // never blocks: an error ends the chain
 			return
 		}
-		if len(items) > 0 && !send(jobPages{items: items}) {
+		select {
+		case rr.pages <- jobPages{items: items, done: done}:
+		case <-ctx.Done():
+			done()
 			return
 		}
+	}
+}
+
+// readAheadToken waits for a read-ahead token (done gives it back), or for
+// the walk to reach the range (reached).
+func (w *finishedWalker) readAheadToken(ctx context.Context, walkReached <-chan struct{}) (done func(), reached bool, err error) {
+	select {
+	case <-walkReached:
+		return nil, true, nil
+	default:
+	}
+	select {
+	case w.readAhead <- struct{}{}:
+		var once sync.Once
+		return func() { once.Do(func() { <-w.readAhead }) }, false, nil
+	case <-walkReached:
+		return nil, true, nil
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
 	}
 }
 

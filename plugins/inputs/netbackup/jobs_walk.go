@@ -30,10 +30,13 @@ import (
 // visible after their lastUpdateTime; the seen set skips those already
 // handled.
 type finishedWalker struct {
-	srv          *server
-	name         string // the collector, for messages
-	extraFilter  string // ANDed to the filter, e.g. "jobType eq 'BACKUP'"
-	concurrency  int    // max_concurrency: id-range chains of a long walk
+	srv         *server
+	name        string // the collector, for messages
+	extraFilter string // ANDed to the filter, e.g. "jobType eq 'BACKUP'"
+	concurrency int    // max_concurrency: id-range chains of a long walk
+	// readAhead holds a token per page read ahead of the walk, shared by
+	// every walk of the plugin (see ranges).
+	readAhead    chan struct{}
 	lookback     time.Duration
 	overlap      time.Duration
 	maxPerGather int

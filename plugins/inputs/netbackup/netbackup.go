@@ -11,6 +11,8 @@ import (
 	"github.com/influxdata/telegraf/config"
 	common_tls "github.com/influxdata/telegraf/plugins/common/tls"
 	"github.com/influxdata/telegraf/plugins/inputs"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 //go:embed sample.conf
@@ -35,7 +37,10 @@ type NetBackup struct {
 	RetryWaitTime    config.Duration `toml:"retry_wait_time"`
 	RetryMaxWaitTime config.Duration `toml:"retry_max_wait_time"`
 	MaxResponseBytes config.Size     `toml:"max_response_bytes"`
-	HTTPProxyURL     string          `toml:"http_proxy_url"`
+	// MaxConcurrentRequests bounds the requests in flight of the whole
+	// plugin instance: every server, collector and job chain shares it.
+	MaxConcurrentRequests int    `toml:"max_concurrent_requests"`
+	HTTPProxyURL          string `toml:"http_proxy_url"`
 
 	Collect   []string `toml:"collect"`
 	StateFile string   `toml:"state_file"`
@@ -67,8 +72,12 @@ type NetBackup struct {
 	Log telegraf.Logger `toml:"-"`
 
 	servers []*server
-	secrets []*gatherSecret // read once per gather, forgotten after it
-	state   *stateStore
+	budget  *nbuapi.Budget // max_concurrent_requests, shared by every server
+	// readAhead has a token per job page read ahead of a walk, as many as
+	// max_concurrent_requests, shared by every walk (see ranges).
+	readAhead chan struct{}
+	secrets   []*gatherSecret // read once per gather, forgotten after it
+	state     *stateStore
 	// gatherMu serialises gathers: Telegraf never overlaps them, but the
 	// binary's own loop and a test may.
 	gatherMu sync.Mutex
@@ -86,6 +95,7 @@ const (
 	defaultJobOverlap       = 5 * time.Minute
 	defaultMaxJobsPerGather = 50000
 	defaultMaxConcurrency   = 4
+	defaultMaxRequests      = nbuapi.DefaultBudget
 	defaultBackupLookback   = 72 * time.Hour
 	defaultAlertLookback    = 24 * time.Hour
 )
@@ -100,22 +110,23 @@ var defaultJobTags = []string{
 // "zero" after the TOML is decoded on top of it.
 func New() *NetBackup {
 	return &NetBackup{
-		APIVersion:           "auto",
-		DomainType:           "vx",
-		Timeout:              config.Duration(defaultTimeout),
-		GatherTimeout:        config.Duration(defaultGatherTimeout),
-		RetryCount:           defaultRetryCount,
-		RetryWaitTime:        config.Duration(defaultRetryWaitTime),
-		RetryMaxWaitTime:     config.Duration(defaultRetryMaxWaitTime),
-		MaxResponseBytes:     config.Size(defaultMaxResponseBytes),
-		JobLookback:          config.Duration(defaultJobLookback),
-		JobOverlap:           config.Duration(defaultJobOverlap),
-		MaxJobsPerGather:     defaultMaxJobsPerGather,
-		JobTags:              append([]string(nil), defaultJobTags...),
-		MaxConcurrency:       defaultMaxConcurrency,
-		BackupStatusLookback: config.Duration(defaultBackupLookback),
-		AlertLookback:        config.Duration(defaultAlertLookback),
-		ServiceHosts:         "primary",
+		APIVersion:            "auto",
+		DomainType:            "vx",
+		Timeout:               config.Duration(defaultTimeout),
+		GatherTimeout:         config.Duration(defaultGatherTimeout),
+		RetryCount:            defaultRetryCount,
+		RetryWaitTime:         config.Duration(defaultRetryWaitTime),
+		RetryMaxWaitTime:      config.Duration(defaultRetryMaxWaitTime),
+		MaxResponseBytes:      config.Size(defaultMaxResponseBytes),
+		MaxConcurrentRequests: defaultMaxRequests,
+		JobLookback:           config.Duration(defaultJobLookback),
+		JobOverlap:            config.Duration(defaultJobOverlap),
+		MaxJobsPerGather:      defaultMaxJobsPerGather,
+		JobTags:               append([]string(nil), defaultJobTags...),
+		MaxConcurrency:        defaultMaxConcurrency,
+		BackupStatusLookback:  config.Duration(defaultBackupLookback),
+		AlertLookback:         config.Duration(defaultAlertLookback),
+		ServiceHosts:          "primary",
 	}
 }
 

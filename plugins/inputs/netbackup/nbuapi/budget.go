@@ -116,7 +116,12 @@ func (s *BudgetShare) acquire(ctx context.Context) (release func(), err error) {
 
 	select {
 	case <-w.ready:
-		return s.release, nil
+		if ctx.Err() == nil {
+			return s.release, nil
+		}
+		// Granted as the context ended: nothing is sent with it.
+		s.release()
+		return nil, ctx.Err()
 	case <-ctx.Done():
 	}
 	b.mu.Lock()

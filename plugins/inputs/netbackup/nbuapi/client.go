@@ -275,7 +275,11 @@ func (c *Client) send(ctx context.Context, req request, credential string) (*res
 
 // transportError says what went wrong when no usable response came back.
 func (c *Client) transportError(ctx context.Context, req request, attempts int, err error) error {
+	var wait *slotWaitError
 	switch {
+	case errors.As(err, &wait):
+		return fmt.Errorf("%s %s not sent: no free request slot before the gather ended (max_concurrent_requests is shared by every server; "+
+			"raise it, or gather_timeout): %w", req.method, req.path, wait.err)
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
 		return fmt.Errorf("%s %s: the response is larger than max_response_bytes (%d bytes); raise the option max_response_bytes if the server really sends that much: %w",
 			req.method, req.path, c.maxResponseBytes, err)

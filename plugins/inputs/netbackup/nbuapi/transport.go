@@ -76,6 +76,16 @@ type countingTransport struct {
 	share   *BudgetShare
 }
 
+// slotWaitError is a request that ended while it waited for a slot of the
+// budget: it was never sent.
+type slotWaitError struct{ err error }
+
+func (e *slotWaitError) Error() string {
+	return "no free request slot (max_concurrent_requests) before the end: " + e.err.Error()
+}
+
+func (e *slotWaitError) Unwrap() error { return e.err }
+
 // errAttemptTimeout is an attempt that ran out of its per-attempt timeout;
 // errAnswerCut one that ran out while its answer was being read.
 var (
@@ -87,7 +97,7 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	ctx := req.Context()
 	release, err := t.share.acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("waiting for a free request slot (max_concurrent_requests): %w", err)
+		return nil, &slotWaitError{err: err}
 	}
 	retry := false
 	var attempt int64

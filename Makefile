@@ -77,8 +77,10 @@ e2e:
 	E2E_TELEGRAF=$(TOOLS)/telegraf $(GO) test -tags e2e -count=1 -timeout 15m -v ./e2e/
 
 ## bench: decoding benchmarks, then whole gathers of the plugin's binary against the
-## simulator, each in its own process (about 15 minutes: the 1M-job runs;
-## BENCH_FLAGS=-quick for the 10k-job smoke set, -profile DIR for CPU profiles)
+## simulator, each in its own process: one server's backfills and steady state, then
+## fleets of 1 to 100 servers read by one agent (about 15 minutes: the 1M-job runs;
+## BENCH_FLAGS=-quick for the smoke set, -scenarios fleet-1-20ms,fleet-100-20ms for the
+## fleets alone, -profile DIR for CPU and peak-heap profiles)
 bench:
 	$(GO) test -run '^$$' -bench 'DecodeJobsPage' -benchmem ./plugins/inputs/netbackup
 	$(GO) run ./cmd/netbackup-bench $(BENCH_FLAGS)

@@ -6,7 +6,8 @@
 //	go run ./cmd/netbackup-bench            # every scenario (long: 1M-job runs)
 //	go run ./cmd/netbackup-bench -quick     # CI smoke: 10,000 jobs
 //	go run ./cmd/netbackup-bench -scenarios backfill-1m-20ms,steady-1m-20ms
-//	go run ./cmd/netbackup-bench -profile DIR   # also a CPU profile of each plugin run
+//	go run ./cmd/netbackup-bench -scenarios fleet-1-20ms,fleet-100-20ms   # one agent, many servers
+//	go run ./cmd/netbackup-bench -profile DIR   # also CPU and peak-heap profiles of each plugin run
 //
 // The simulator, the plugin and the baseline each run in a process of their
 // own (the simulator is this command started again with -serve, the
@@ -25,6 +26,8 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup"
 )
 
 func main() {
@@ -52,9 +55,10 @@ func run(args []string) error {
 	names := fs.String("scenarios", "", "comma-separated scenarios (kind-size-rtt, e.g. backfill-1m-20ms); default: all, or the quick set with -quick")
 	quick := fs.Bool("quick", false, "the CI smoke set: "+strings.Join(quickScenarios, ", "))
 	concurrency := fs.Int("concurrency", 4, "the plugin's max_concurrency")
+	budget := fs.Int("budget", netbackup.New().MaxConcurrentRequests, "the plugin's max_concurrent_requests; 0 leaves the option out (a binary that lacks it)")
 	baseline := fs.Bool("baseline", true, "also run the sequential baseline for backfills")
 	plugin := fs.String("plugin", "", "the plugin binary to measure (default: built from this checkout)")
-	profileDir := fs.String("profile", "", "write a CPU profile of each plugin run into this directory (builds the plugin with -tags profile)")
+	profileDir := fs.String("profile", "", "write CPU and peak-heap profiles of each plugin run into this directory (builds the plugin with -tags profile)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,7 +80,7 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opt := options{concurrency: *concurrency, baseline: *baseline, plugin: *plugin, profileDir: *profileDir}
+	opt := options{concurrency: *concurrency, budget: *budget, baseline: *baseline, plugin: *plugin, profileDir: *profileDir}
 	if opt.plugin == "" || opt.profileDir != "" {
 		dir, err := tempDir()
 		if err != nil {

@@ -53,6 +53,9 @@ func TestParseScenario(t *testing.T) {
 	sc, err = parseScenario("sparse-300-20ms")
 	require.NoError(t, err)
 	require.Equal(t, "sparse", sc.kind)
+	sc, err = parseScenario("fleet-30-20ms")
+	require.NoError(t, err)
+	require.Equal(t, scenario{name: "fleet-30-20ms", kind: "fleet", size: 30, rtt: 20 * time.Millisecond}, sc)
 	for _, bad := range []string{"", "backfill", "backfill-1g-2ms", "restore-1k-2ms", "backfill-1k-2s"} {
 		_, err := parseScenario(bad)
 		require.Error(t, err, bad)
@@ -103,4 +106,27 @@ func TestSparseIDsGather(t *testing.T) {
 	require.Len(t, results, 1)
 	require.Greater(t, results[0].items, int64(250))
 	require.LessOrEqual(t, results[0].requests, int64(20))
+}
+
+// TestFleetGather: three simulated servers in one simulator process, every
+// collector, one gather of the plugin's process with a budget of 2: every
+// server answers, every finished job of each is emitted, and the table has
+// the fleet's line.
+func TestFleetGather(t *testing.T) {
+	sc, err := parseScenario("fleet-3-0ms")
+	require.NoError(t, err)
+	opt := testOptions(false)
+	opt.budget = 2
+	results, err := runScenario(context.Background(), sc, opt)
+	require.NoError(t, err)
+	require.Len(t, results, 1)
+	r := results[0]
+	require.EqualValues(t, 3, r.serversUp)
+	require.Zero(t, r.errors)
+	require.Greater(t, r.items, int64(3*(fleetJobsPerServer-100)))
+	require.Greater(t, r.requests, int64(3*fleetJobsPerServer/100), "at least a page per 100 jobs")
+
+	var out bytes.Buffer
+	writeTable(&out, results, 4)
+	require.Contains(t, out.String(), "| 3 | 2 | 3 | "+strconv.FormatInt(r.items, 10)+" | 0 | ")
 }

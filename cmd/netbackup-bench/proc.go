@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -30,9 +32,21 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// runProcess runs cmd to its end, counting the lines its stdout starts
-// with each of prefixes, and returns its cost and its last line.
-func runProcess(cmd *exec.Cmd, prefixes ...string) (cost, map[string]int64, string, error) {
+// lineCount counts the lines of a walker's stdout that match.
+type lineCount struct {
+	name  string
+	match func(line []byte) bool
+}
+
+// prefixCount counts the lines that start with prefix.
+func prefixCount(prefix string) lineCount {
+	return lineCount{name: prefix, match: func(line []byte) bool { return bytes.HasPrefix(line, []byte(prefix)) }}
+}
+
+// runProcess runs cmd to its end, counting the lines of its stdout that
+// each counter matches (and the E! lines of its stderr, under "E!"), and
+// returns its cost and its last line.
+func runProcess(cmd *exec.Cmd, counters ...lineCount) (cost, map[string]int64, string, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -44,16 +58,16 @@ func runProcess(cmd *exec.Cmd, prefixes ...string) (cost, map[string]int64, stri
 		return cost{}, nil, "", err
 	}
 	var last string
-	counts := make(map[string]int64, len(prefixes))
+	counts := make(map[string]int64, len(counters)+1)
 	lines := bufio.NewScanner(stdout)
 	lines.Buffer(make([]byte, 64<<10), 1<<20)
 	for lines.Scan() {
 		if len(lines.Bytes()) < 200 {
 			last = lines.Text()
 		}
-		for _, p := range prefixes {
-			if bytes.HasPrefix(lines.Bytes(), []byte(p)) {
-				counts[p]++
+		for _, c := range counters {
+			if c.match(lines.Bytes()) {
+				counts[c.name]++
 			}
 		}
 	}
@@ -62,6 +76,11 @@ func runProcess(cmd *exec.Cmd, prefixes ...string) (cost, map[string]int64, stri
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		c.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		c.PeakRSS = ru.Maxrss * 1024 // KiB on Linux
+	}
+	for line := range strings.Lines(stderr.String()) {
+		if strings.HasPrefix(line, "E! ") {
+			counts["E!"]++
+		}
 	}
 	if waitErr != nil {
 		return c, counts, last, fmt.Errorf("%s: %w\n%s", filepath.Base(cmd.Path), waitErr, tail(stderr.String(), 2000))
@@ -79,41 +98,74 @@ func tail(s string, n int) string {
 // pluginRun is one -once gather of the plugin binary against the simulator.
 type pluginRun struct {
 	binary      string
-	profileDir  string // when set, the binary writes a CPU profile there (a -tags profile build)
-	collect     string // e.g. "jobs"
+	profileDir  string // when set, the binary writes its CPU and peak-heap profiles there (a -tags profile build)
+	collect     string // e.g. "jobs"; "" for every collector
 	lookback    time.Duration
 	concurrency int
+	budget      int // max_concurrent_requests; 0 leaves the option out (the default, or a binary without it)
 	stateFile   string
+	// gatherTimeout is each server's gather_timeout (1h when zero).
+	gatherTimeout time.Duration
+	// allowErrors: a -once gather that reported errors exits 1; the
+	// scenario judges the errors itself (counted under "E!").
+	allowErrors bool
 }
 
 // run gathers once and returns the process's cost and the lines it wrote
-// per measurement prefix.
-func (r pluginRun) run(ctx context.Context, sim *simProcess, profileName string, prefixes ...string) (cost, map[string]int64, error) {
-	conf := fmt.Sprintf(`[[inputs.netbackup]]
-  servers = [%q]
-  api_key = %q
-  tls_ca = %q
-  collect = [%q]
-  job_lookback = "%ds"
-  max_jobs_per_gather = 100000000
-  max_concurrency = %d
-  gather_timeout = "1h"
-  timeout = "1m"
-  retry_wait_time = "10ms"
-  retry_max_wait_time = "100ms"
-  state_file = %q
-`, sim.baseURL, benchAPIKey, sim.caFile, r.collect, int64(r.lookback/time.Second), r.concurrency, r.stateFile)
+// per counter.
+func (r pluginRun) run(ctx context.Context, sim *simProcess, profileName string, counters ...lineCount) (cost, map[string]int64, error) {
 	path := filepath.Join(sim.dir, "plugin.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(r.config(sim)), 0o600); err != nil {
 		return cost{}, nil, err
 	}
 	defer os.Remove(path)
 	cmd := exec.CommandContext(ctx, r.binary, "-config", path, "-once")
 	if r.profileDir != "" && profileName != "" {
-		cmd.Env = append(os.Environ(), "NETBACKUP_CPUPROFILE="+filepath.Join(r.profileDir, profileName+".prof"))
+		cmd.Env = append(os.Environ(),
+			"NETBACKUP_CPUPROFILE="+filepath.Join(r.profileDir, profileName+".prof"),
+			"NETBACKUP_HEAPPROFILE="+filepath.Join(r.profileDir, profileName+".heap.prof"))
 	}
-	c, counts, _, err := runProcess(cmd, prefixes...)
+	c, counts, _, err := runProcess(cmd, counters...)
+	var exit *exec.ExitError
+	if r.allowErrors && errors.As(err, &exit) && exit.ExitCode() == 1 && counts["E!"] > 0 {
+		err = nil
+	}
 	return c, counts, err
+}
+
+// config is the plugin's configuration for the run: every simulated server.
+func (r pluginRun) config(sim *simProcess) string {
+	var b strings.Builder
+	b.WriteString("[[inputs.netbackup]]\n  servers = [")
+	for i, u := range sim.urls {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", u)
+	}
+	b.WriteString("]\n")
+	gatherTimeout := r.gatherTimeout
+	if gatherTimeout == 0 {
+		gatherTimeout = time.Hour
+	}
+	fmt.Fprintf(&b, `  api_key = %q
+  tls_ca = %q
+  job_lookback = "%ds"
+  max_jobs_per_gather = 100000000
+  max_concurrency = %d
+  gather_timeout = "%ds"
+  timeout = "1m"
+  retry_wait_time = "10ms"
+  retry_max_wait_time = "100ms"
+  state_file = %q
+`, benchAPIKey, sim.caFile, int64(r.lookback/time.Second), r.concurrency, int64(gatherTimeout/time.Second), r.stateFile)
+	if r.collect != "" {
+		fmt.Fprintf(&b, "  collect = [%q]\n", r.collect)
+	}
+	if r.budget > 0 {
+		fmt.Fprintf(&b, "  max_concurrent_requests = %d\n", r.budget)
+	}
+	return b.String()
 }
 
 // buildPlugin builds the plugin binary into dir (with the profiling hook

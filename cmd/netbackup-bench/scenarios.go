@@ -13,28 +13,30 @@ import (
 )
 
 // A scenario is named kind-size-rtt: backfill-1m-20ms, steady-1m-20ms,
-// storage-5k-20ms, sparse-300-20ms. size is the number of jobs (k =
-// thousand, m = million) or, for storage, the number of storage units
-// (disk pools: a fifth).
+// storage-5k-20ms, sparse-300-20ms, fleet-100-20ms. size is the number of
+// jobs (k = thousand, m = million), for storage the number of storage units
+// (disk pools: a fifth), for fleet the number of primary servers.
 type scenario struct {
 	name string
-	kind string // backfill, steady, storage, sparse
+	kind string // backfill, steady, storage, sparse, fleet
 	size int
 	rtt  time.Duration
 }
 
 var (
 	fullScenarios = []string{"backfill-100k-2ms", "backfill-100k-20ms", "backfill-1m-2ms", "backfill-1m-20ms",
-		"steady-1m-20ms", "storage-5k-20ms", "sparse-300-20ms"}
-	quickScenarios = []string{"backfill-10k-2ms", "backfill-10k-20ms", "steady-1m-20ms", "storage-5k-20ms", "sparse-300-20ms"}
+		"steady-1m-20ms", "storage-5k-20ms", "sparse-300-20ms",
+		"fleet-1-20ms", "fleet-10-20ms", "fleet-30-20ms", "fleet-60-20ms", "fleet-100-20ms"}
+	quickScenarios = []string{"backfill-10k-2ms", "backfill-10k-20ms", "steady-1m-20ms", "storage-5k-20ms", "sparse-300-20ms",
+		"fleet-10-20ms"}
 )
 
-var scenarioPattern = regexp.MustCompile(`^(backfill|steady|storage|sparse)-([0-9]+)([km]?)-([0-9]+ms)$`)
+var scenarioPattern = regexp.MustCompile(`^(backfill|steady|storage|sparse|fleet)-([0-9]+)([km]?)-([0-9]+ms)$`)
 
 func parseScenario(name string) (scenario, error) {
 	m := scenarioPattern.FindStringSubmatch(strings.TrimSpace(name))
 	if m == nil {
-		return scenario{}, fmt.Errorf("unknown scenario %q: use kind-size-rtt, kind one of backfill, steady, storage, sparse (e.g. backfill-1m-20ms)", name)
+		return scenario{}, fmt.Errorf("unknown scenario %q: use kind-size-rtt, kind one of backfill, steady, storage, sparse, fleet (e.g. backfill-1m-20ms)", name)
 	}
 	size, err := strconv.Atoi(m[2])
 	if err != nil {
@@ -65,10 +67,17 @@ type result struct {
 	vsBaseline   *result // the baseline of the same scenario, for the ratios
 	note         string
 	healthPoints int64 // netbackup_api and netbackup_collector lines
+
+	// fleet scenarios
+	servers   int
+	serversUp int64 // netbackup_api points with up=1
+	errors    int64 // E! lines of the plugin's process
+	budget    int   // max_concurrent_requests (0: not set, an older binary)
 }
 
 type options struct {
 	concurrency int
+	budget      int // max_concurrent_requests; 0: the plugin's default
 	baseline    bool
 	plugin      string // the plugin binary
 	profileDir  string
@@ -82,6 +91,8 @@ func runScenario(ctx context.Context, sc scenario, opt options) ([]*result, erro
 		return runSteady(ctx, sc, opt)
 	case "sparse":
 		return runSparse(ctx, sc, opt)
+	case "fleet":
+		return runFleet(ctx, sc, opt)
 	default:
 		return runStorage(ctx, sc, opt)
 	}
@@ -209,12 +220,12 @@ func runStorage(ctx context.Context, sc scenario, opt options) ([]*result, error
 // measurePlugin runs one gather of the plugin's process and counts the
 // lines that start with prefix.
 func measurePlugin(ctx context.Context, sim *simProcess, sc scenario, opt options, run pluginRun, prefix string) (*result, error) {
-	run.binary, run.profileDir, run.concurrency = opt.plugin, opt.profileDir, opt.concurrency
+	run.binary, run.profileDir, run.concurrency, run.budget = opt.plugin, opt.profileDir, opt.concurrency, opt.budget
 	before, simBefore, err := sim.stats()
 	if err != nil {
 		return nil, err
 	}
-	c, counts, err := run.run(ctx, sim, sc.name, prefix, "netbackup_api,", "netbackup_collector,")
+	c, counts, err := run.run(ctx, sim, sc.name, prefixCount(prefix), prefixCount("netbackup_api,"), prefixCount("netbackup_collector,"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sc.name, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -43,6 +44,7 @@ type simConfig struct {
 	jobIDs       string // nbusim.ParseJobIDRanges form, "" for 1, 2, 3, ...
 	storageUnits int
 	latency      time.Duration
+	servers      int // simulated primary servers, each on a listener of its own (0 is one)
 }
 
 func (c simConfig) args() []string {
@@ -51,6 +53,7 @@ func (c simConfig) args() []string {
 		"-job-rate", strconv.FormatFloat(c.jobRate, 'g', -1, 64),
 		"-storage-units", strconv.Itoa(c.storageUnits),
 		"-latency", c.latency.String(),
+		"-servers", strconv.Itoa(max(c.servers, 1)),
 	}
 	if c.jobIDs != "" {
 		a = append(a, "-job-ids", c.jobIDs)
@@ -63,7 +66,8 @@ type simProcess struct {
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
 	answers *bufio.Scanner
-	baseURL string // ends in /netbackup
+	baseURL string   // the first server's, ends in /netbackup
+	urls    []string // every server's, the first one included
 	caFile  string
 	dir     string
 }
@@ -96,11 +100,13 @@ func startSimProcess(ctx context.Context, cfg simConfig) (*simProcess, error) {
 		p.close()
 		return nil, err
 	}
-	var word string
-	if _, err := fmt.Sscan(ready, &word, &p.baseURL, &p.caFile); err != nil || word != "ready" {
+	var word, urls string
+	if _, err := fmt.Sscan(ready, &word, &urls, &p.caFile); err != nil || word != "ready" {
 		p.close()
 		return nil, fmt.Errorf("the simulator process said %q", ready)
 	}
+	p.urls = strings.Split(urls, ",")
+	p.baseURL = p.urls[0]
 	return p, nil
 }
 
@@ -178,17 +184,20 @@ func tlsConfigFor(caFile string) (*tls.Config, error) {
 	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
 
-// serve is the -serve mode: the simulator behind loopback TLS, driven by
-// stdin until it closes.
+// serve is the -serve mode: the simulators behind loopback TLS, one
+// listener each, driven by stdin until it closes. Every listener presents
+// the same certificate (httptest's), so one CA file serves them all.
 func serve(args []string) error {
 	fs := flag.NewFlagSet("netbackup-bench -serve", flag.ContinueOnError)
 	var cfg nbusim.Config
 	var ids, dir string
+	var servers int
 	fs.IntVar(&cfg.Jobs, "jobs", 500, "")
 	fs.Float64Var(&cfg.JobRate, "job-rate", 0, "")
 	fs.StringVar(&ids, "job-ids", "", "")
 	fs.IntVar(&cfg.StorageUnits, "storage-units", 12, "")
 	fs.DurationVar(&cfg.Latency, "latency", 0, "")
+	fs.IntVar(&servers, "servers", 1, "")
 	fs.StringVar(&dir, "dir", os.TempDir(), "")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -200,31 +209,50 @@ func serve(args []string) error {
 		}
 	}
 	cfg.DiskPools = max(1, cfg.StorageUnits/5)
-	cfg.APIKey, cfg.Start, cfg.Seed = benchAPIKey, simStart, 11
-	sim, err := nbusim.New(cfg)
-	if err != nil {
-		return err
+	cfg.APIKey, cfg.Start = benchAPIKey, simStart
+	sims := make([]*nbusim.Simulator, 0, servers)
+	urls := make([]string, 0, servers)
+	var cert []byte
+	for i := range max(servers, 1) {
+		cfg.Seed = int64(11 + i) // alike, not identical
+		sim, err := nbusim.New(cfg)
+		if err != nil {
+			return err
+		}
+		ts := httptest.NewTLSServer(sim)
+		defer ts.Close()
+		if cert == nil {
+			cert = ts.Certificate().Raw
+		} else if !bytes.Equal(cert, ts.Certificate().Raw) {
+			return errors.New("the simulated servers present different certificates")
+		}
+		sims = append(sims, sim)
+		urls = append(urls, ts.URL+"/netbackup")
 	}
-	ts := httptest.NewTLSServer(sim)
-	defer ts.Close()
 	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o600); err != nil {
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert}), 0o600); err != nil {
 		return err
 	}
-	fmt.Printf("ready %s/netbackup %s\n", ts.URL, caFile)
+	fmt.Printf("ready %s %s\n", strings.Join(urls, ","), caFile)
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
 		command, arg, _ := strings.Cut(in.Text(), " ")
 		seconds, _ := strconv.ParseInt(arg, 10, 64)
 		switch command {
 		case "stats":
-			fmt.Printf("stats %d %d\n", sim.RequestCount(), int64(processCPU()))
+			var served int64
+			for _, sim := range sims {
+				served += sim.RequestCount()
+			}
+			fmt.Printf("stats %d %d\n", served, int64(processCPU()))
 		case "advance":
-			sim.Advance(time.Duration(seconds) * time.Second)
+			for _, sim := range sims {
+				sim.Advance(time.Duration(seconds) * time.Second)
+			}
 			fmt.Println("ok")
 		case "finished":
-			now := sim.Now()
-			fmt.Printf("finished %d\n", len(sim.FinishedJobIDs(now.Add(-time.Duration(seconds)*time.Second), now)))
+			now := sims[0].Now()
+			fmt.Printf("finished %d\n", len(sims[0].FinishedJobIDs(now.Add(-time.Duration(seconds)*time.Second), now)))
 		default:
 			fmt.Printf("error unknown command %q\n", command)
 		}

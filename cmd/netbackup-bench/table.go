@@ -7,8 +7,49 @@ import (
 	"time"
 )
 
-// writeTable prints the results as a markdown table.
+// writeTable prints the results as markdown tables: the single-server
+// scenarios, then the fleets.
 func writeTable(w io.Writer, results []*result, concurrency int) {
+	var single, fleets []*result
+	for _, r := range results {
+		if r.servers > 0 {
+			fleets = append(fleets, r)
+		} else {
+			single = append(single, r)
+		}
+	}
+	if len(single) > 0 {
+		writeSingleTable(w, single, concurrency)
+	}
+	if len(fleets) > 0 {
+		if len(single) > 0 {
+			fmt.Fprintln(w)
+		}
+		writeFleetTable(w, fleets, concurrency)
+	}
+}
+
+// writeFleetTable prints one line per fleet: what one agent pays for its
+// servers.
+func writeFleetTable(w io.Writer, results []*result, concurrency int) {
+	fmt.Fprintf(w, "Fleets: %d finished jobs per server, every collector, max_concurrency %d.\n\n", fleetJobsPerServer, concurrency)
+	fmt.Fprintln(w, "| servers | max_concurrent_requests | servers up | jobs emitted | E! lines | requests | wall | floor: requests / budget × RTT | wall / floor | CPU of the plugin's process | peak RSS | simulator CPU (apart) |")
+	fmt.Fprintln(w, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, r := range results {
+		budget, floor, ratio := "not set (no such option)", "", ""
+		if r.budget > 0 {
+			budget = fmt.Sprint(r.budget)
+			floor = seconds(r.floor)
+			ratio = fmt.Sprintf("%.2f", r.Wall.Seconds()/max(r.floor.Seconds(), 1e-9))
+		}
+		fmt.Fprintf(w, "| %d | %s | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s |\n",
+			r.servers, budget, r.serversUp, r.items, r.errors, r.requests, seconds(r.Wall), floor, ratio,
+			seconds(r.CPU), mib(r.PeakRSS), seconds(r.simCPU))
+	}
+}
+
+// writeSingleTable prints the one-server scenarios.
+func writeSingleTable(w io.Writer, results []*result, concurrency int) {
 	fmt.Fprintln(w, "| scenario | walker | items | requests | wall | network floor | wall / floor | CPU of the walker's process | CPU per 100,000 items | peak RSS | simulator CPU (apart) | wall vs baseline | CPU vs baseline |")
 	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range results {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -216,6 +217,7 @@ func (b *Budget) dropWaiting(s *BudgetShare) {
 // read into a buffer of its own, left to the garbage collector).
 type bufferPool struct {
 	free chan *[]byte
+	made atomic.Int64 // buffers made since the start
 }
 
 // maxKeptBuffer is the largest buffer kept for reuse: a page of 100 jobs is
@@ -227,6 +229,7 @@ func (p *bufferPool) get() *[]byte {
 	case b := <-p.free:
 		return b
 	default:
+		p.made.Add(1)
 		b := make([]byte, 0, 64<<10)
 		return &b
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,4 +157,37 @@ func TestNbuClient_DecodedAnswersOwnTheirBytes(t *testing.T) {
 	require.Len(t, skipped, 1)
 	require.Equal(t, "18", skipped[0].ID)
 	require.Equal(t, "name", skipped[0].Attribute)
+}
+
+// An answer is read and decoded under its slot: however many requests run
+// at once, no more buffers are ever made than the budget has slots.
+func TestNbuClient_AsManyBuffersAsSlots(t *testing.T) {
+	item := `{"type":"job","id":"1","attributes":{"name":"` + strings.Repeat("y", 100) + `"}}`
+	body := `{"data":[` + strings.Repeat(item+",", 499) + item + `]}`
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		nbcWriteJSON(w, http.StatusOK, body)
+	})
+	budget := NewBudget(2)
+	clients := make([]*Client, 4)
+	for i := range clients {
+		cfg := nbcConfig(t, srv.Server)
+		cfg.Budget = budget
+		clients[i] = newNbcClient(t, cfg)
+	}
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		for range 5 {
+			wg.Go(func() {
+				for range 10 {
+					var page Page[struct{ Name string }]
+					if err := c.Get(context.Background(), "/admin/jobs", nil, &page); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	require.EqualValues(t, 4*5*10, srv.requests.Load())
+	require.LessOrEqual(t, budget.buffers.made.Load(), int64(2))
 }

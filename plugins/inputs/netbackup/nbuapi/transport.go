@@ -129,19 +129,26 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		t.log.failed(req, attempt, took, err)
 		return resp, err
 	}
+	// A successful answer with a decoder is read and decoded here, under
+	// the slot; any other answer is read by resty, and closing its body
+	// ends the attempt.
+	decodeHere := trace != nil && trace.decode != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299
 	var body io.ReadCloser = &attemptBody{ReadCloser: resp.Body, parent: ctx, attempt: attemptCtx}
 	if t.limit > 0 {
 		body = &limitedBody{ReadCloser: body, left: t.limit}
 	}
 	resp.Body = &countedBody{ReadCloser: body, done: func() {
 		took := time.Since(start)
-		end()
 		countAttempt(ctx, took, retry)
 		t.log.answered(req, attempt, took, resp.StatusCode)
+		if !decodeHere {
+			end()
+		}
 	}}
-	if trace == nil || trace.decode == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !decodeHere {
 		return resp, nil
 	}
+	defer end()
 	if err := t.readAndDecode(resp, trace); err != nil {
 		return nil, err
 	}
@@ -158,9 +165,9 @@ func (t *countingTransport) attemptContext(ctx context.Context) (context.Context
 }
 
 // readAndDecode reads a successful answer into a buffer of the budget and
-// decodes it there, within the attempt: a failed read is the attempt's
-// failure (retried as one), a decoding error is the answer's (kept in the
-// trace). The response goes on with an empty body.
+// decodes it there, within the attempt and its slot: a failed read is the
+// attempt's failure (retried as one), a decoding error is the answer's
+// (kept in the trace). The response goes on with an empty body.
 func (t *countingTransport) readAndDecode(resp *http.Response, trace *callTrace) error {
 	buf := t.share.budget.buffers.get()
 	defer t.share.budget.buffers.put(buf)

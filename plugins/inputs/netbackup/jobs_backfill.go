@@ -161,7 +161,7 @@ func (w *finishedWalker) idBounds(ctx context.Context, query url.Values, after, 
 type jobPages struct {
 	items []nbuapi.Resource[jobAttributes]
 	err   error
-	done  func() // gives the page's read-ahead token back
+	done  func() // gives the page's read-ahead token back (never nil)
 }
 
 // idRange is the jobs with after < jobId <= upTo; upTo 0 is no upper bound.
@@ -258,9 +258,7 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 // hand over; its reader has stopped.
 func discardPages(rr *rangeRead) {
 	for p := range rr.pages {
-		if p.done != nil {
-			p.done()
-		}
+		p.done()
 	}
 }
 
@@ -371,15 +369,18 @@ func (w *finishedWalker) readRange(ctx context.Context, query url.Values, rr *ra
 			return
 		}
 		items, err := pager.Next(ctx)
+		page := jobPages{items: items, done: done}
 		if err != nil {
 			done()
-			rr.pages <- jobPages{err: err, done: func() {}} // never blocks: an error ends the chain
-			return
+			page = jobPages{err: err, done: func() {}}
 		}
 		select {
-		case rr.pages <- jobPages{items: items, done: done}:
+		case rr.pages <- page:
 		case <-ctx.Done():
-			done()
+			page.done()
+			return
+		}
+		if err != nil {
 			return
 		}
 	}

@@ -1,8 +1,12 @@
 package netbackup
 
 import (
+	"context"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,4 +87,48 @@ func TestJobsBackfillOneChainWhenShort(t *testing.T) {
 	acc := gatherOnce(t, p)
 	require.Empty(t, errorsOf(acc))
 	require.Zero(t, rangedRequests(env), "a short walk must stay one chain")
+}
+
+// A range may hold more pages than its reader's channel (a dense split
+// plans by width, up to two ranges' worth, and jobs finish meanwhile). When
+// such a reader's page fails while its channel is full and the walk has
+// stopped early, the reader must stop with the walk: the walk waits for
+// its readers before it lets go of their pages.
+func TestARangeReaderWithAFailedPageStopsWithItsWalk(t *testing.T) {
+	pagesInChannel := backfillRangeJobs/walkPageLimit + 1
+	var ranged, failed atomic.Int64
+	failLaterPages := func(_ *testEnv, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/admin/jobs") && strings.Contains(r.URL.RawQuery, "jobId%20gt%20") &&
+				ranged.Add(1) > int64(pagesInChannel) {
+				failed.Add(1)
+				http.Error(w, `{"errorCode":9999,"errorMessage":"injected"}`, http.StatusInternalServerError)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	env := startSim(t, nbusim.Config{Release: "11.0", Jobs: 3_000, Start: jobsTestStart}, failLaterPages)
+	p := newTestPlugin(t, on(env), collect("jobs"), budget(pagesInChannel+4))
+	walker := p.servers[0].collectors["jobs"].(*jobsCollector).walker
+
+	ctx, stopWalk := context.WithCancel(context.Background())
+	defer stopWalk()
+	rr := &rangeRead{pages: make(chan jobPages, pagesInChannel), reached: make(chan struct{})}
+	query := url.Values{"filter": {"state eq 'DONE'"}, "sort": {"jobId"}}
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		walker.readRange(ctx, query, rr)
+	}()
+	require.Eventually(t, func() bool { return len(rr.pages) == cap(rr.pages) && failed.Load() > 0 },
+		30*time.Second, 10*time.Millisecond, "the reader did not fill its channel and then fail a page")
+	stopWalk()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the range reader still waits to hand over its failed page after its walk stopped")
+	}
+	discardPages(rr)
+	require.Zero(t, len(p.readAhead), "read-ahead tokens left taken")
 }

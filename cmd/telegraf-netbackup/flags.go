@@ -48,12 +48,18 @@ func newFlagSet(opts *options, pollDisabled *bool, out io.Writer) *flag.FlagSet 
 	return fs
 }
 
-// parseFlags parses and validates the command line. flag.ErrHelp means -h.
+// parseFlags parses and validates the command line. flag.ErrHelp means -h,
+// and the usage went to usageOut. A parse error prints nothing: the caller
+// says it in one line on stderr, since under execd stdout is line protocol.
 func parseFlags(args []string, usageOut io.Writer) (options, error) {
 	var opts options
 	var pollDisabled bool
-	fs := newFlagSet(&opts, &pollDisabled, usageOut)
+	fs := newFlagSet(&opts, &pollDisabled, io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(usageOut)
+			fs.Usage()
+		}
 		return opts, err
 	}
 	if fs.NArg() > 0 {

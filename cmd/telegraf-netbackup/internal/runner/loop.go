@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"io"
 	"time"
 )
@@ -14,8 +13,8 @@ import (
 // committed. Triggers that arrive while a gather runs are coalesced: at most
 // one more gather is queued, as in Telegraf's shim.
 //
-// Run returns nil after an orderly shutdown and ErrAbandoned when the plugin
-// did not return in time.
+// Run returns nil after an orderly shutdown, ErrAbandoned when the plugin
+// did not return in time, and ErrOutputFailed when stdout failed.
 func (r *Runner) Run(ctx context.Context, stdin io.Reader, pollInterval time.Duration) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -52,8 +51,8 @@ func (r *Runner) Run(ctx context.Context, stdin io.Reader, pollInterval time.Dur
 				continue
 			}
 			gathers++
-			if _, err := r.gather(ctx); errors.Is(err, ErrAbandoned) {
-				return err
+			if _, err := r.gather(ctx); err != nil {
+				return err // ErrAbandoned or ErrOutputFailed: this process must end
 			}
 		}
 	}

@@ -12,6 +12,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/influxdata/telegraf"
@@ -44,6 +45,13 @@ const DefaultStopGrace = 3 * time.Second
 // so the next process reports that work again rather than losing it.
 var ErrAbandoned = errors.New("gather did not stop in time after shutdown")
 
+// ErrOutputFailed is returned when the metrics of a gather could not be
+// written to stdout: nothing was committed, but the plugin's progress in
+// memory is ahead of what Telegraf received, so a later gather's commit
+// would skip those jobs for good. The process must end; the next one starts
+// from the saved state and reports them again.
+var ErrOutputFailed = errors.New("metrics could not be written to stdout")
+
 // Runner runs gathers of Plugin into Output.
 type Runner struct {
 	Plugin Plugin
@@ -60,7 +68,8 @@ func (r *Runner) Once(ctx context.Context) (ok bool, err error) {
 }
 
 // gather runs one gather under ctx, then flushes and commits. It returns
-// ErrAbandoned when ctx ended and the plugin did not return in time.
+// ErrAbandoned when ctx ended and the plugin did not return in time, and
+// ErrOutputFailed when the metrics could not be written.
 func (r *Runner) gather(ctx context.Context) (bool, error) {
 	errorsBefore := r.Output.Errors()
 	r.Output.BeginGather(ctx, time.Now())
@@ -88,8 +97,8 @@ func (r *Runner) gather(ctx context.Context) (bool, error) {
 	}
 	if err := r.Output.Flush(); err != nil {
 		// Committing now would skip jobs Telegraf never received.
-		r.Log.Errorf("%v; progress not saved, the next gather reports the same jobs again", err)
-		return false, nil
+		r.Log.Errorf("%v; progress not saved: stopping, so that the next run reports these jobs again from the saved state", err)
+		return false, fmt.Errorf("%w: %w", ErrOutputFailed, err)
 	}
 	if err := r.Plugin.CommitState(); err != nil {
 		r.Log.Errorf("saving state: %v", err)

@@ -143,11 +143,36 @@ func TestRunner_OnceDoesNotCommitWhenStdoutFails(t *testing.T) {
 
 	ok, err := h.runner.Once(context.Background())
 
-	require.NoError(t, err)
+	require.ErrorIs(t, err, ErrOutputFailed)
 	require.False(t, ok)
 	_, commits := h.plugin.counts()
 	require.Zero(t, commits)
 	require.Contains(t, h.stderr.String(), "E! writing metrics to stdout: broken pipe; progress not saved")
+}
+
+// After a failed write to stdout, the plugin's progress in memory is ahead
+// of what Telegraf received: a later commit would skip those jobs for good.
+// Run ends instead, so that execd starts a process from the saved state.
+func TestRun_StdoutFailureEndsTheRunUncommitted(t *testing.T) {
+	h := newHarness(t, brokenStdout{})
+	stdin, prompt := io.Pipe()
+	t.Cleanup(func() { _ = prompt.Close() })
+
+	done := runAsync(h, context.Background(), stdin, 0)
+	_, err := prompt.Write([]byte("\n"))
+	require.NoError(t, err)
+
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, ErrOutputFailed)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run went on gathering after stdout failed")
+	}
+	gathers, commits := h.plugin.counts()
+	require.Equal(t, 1, gathers)
+	require.Zero(t, commits)
+	require.Contains(t, h.stderr.String(), "E! writing metrics to stdout: broken pipe; progress not saved: stopping, "+
+		"so that the next run reports these jobs again from the saved state")
 }
 
 func TestRunner_OnceReportsCommitFailure(t *testing.T) {

@@ -19,7 +19,14 @@ PACKAGES=${PACKAGES:-"./plugins/inputs/netbackup ./plugins/inputs/netbackup/nbua
 summary=()
 failed=0
 for pkg in $PACKAGES; do
-	targets=$($GO test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true)
+	# A package that does not build, or is gone, fails the run: it must not
+	# drop out of the fuzzing silently. One without targets is named.
+	listing=$($GO test -list '^Fuzz' "$pkg") || { echo "fuzz: cannot list the fuzz targets of $pkg" >&2; exit 1; }
+	targets=$(printf '%s\n' "$listing" | { grep '^Fuzz' || true; })
+	if [ -z "$targets" ]; then
+		echo "fuzz: $pkg has no fuzz target: take it out of PACKAGES, or add one" >&2
+		exit 1
+	fi
 	for target in $targets; do
 		log=$(mktemp)
 		status=FAILED

@@ -71,6 +71,13 @@ func runProcess(cmd *exec.Cmd, counters ...lineCount) (cost, map[string]int64, s
 			}
 		}
 	}
+	if err := lines.Err(); err != nil {
+		// The rest of stdout is unread: the child would block on a full
+		// pipe and Wait would never return.
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return cost{}, nil, "", fmt.Errorf("reading the plugin's output: %w", err)
+	}
 	waitErr := cmd.Wait()
 	c := cost{Wall: time.Since(start)}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {

@@ -306,6 +306,7 @@ pass "rpm -e kept $state_dir/state.json"
 rm -rf /etc/telegraf-netbackup /var/lib/telegraf-netbackup
 
 step "the cross-built binaries: platform and version"
+need_command unzip unzip "to read the Windows .zip"
 mkdir -p "$work/x"
 tar -xzf "${arm_tars[0]}" -C "$work/x"
 (cd "$work/x" && unzip -q "${zips[0]}")

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"io"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,9 +24,13 @@ func (r *Runner) Run(ctx context.Context, stdin io.Reader, pollInterval time.Dur
 	trigger := pending.request
 
 	stdinDone := make(chan struct{})
+	var newlines atomic.Int64 // for the hint when nothing was gathered
 	go func() {
 		defer close(stdinDone)
-		readTriggers(stdin, trigger)
+		readTriggers(stdin, func() {
+			newlines.Add(1)
+			trigger()
+		})
 	}()
 	go func() {
 		select {
@@ -42,7 +47,7 @@ func (r *Runner) Run(ctx context.Context, stdin io.Reader, pollInterval time.Dur
 	for {
 		select {
 		case <-ctx.Done():
-			r.logStop(stdinDone, gathers, pollInterval)
+			r.logStop(stdinDone, gathers, newlines.Load() > 0, pollInterval)
 			return nil
 		case <-pending.requests():
 			// A trigger and a shutdown may be ready together: never start a
@@ -58,13 +63,18 @@ func (r *Runner) Run(ctx context.Context, stdin io.Reader, pollInterval time.Dur
 	}
 }
 
-func (r *Runner) logStop(stdinDone <-chan struct{}, gathers int, pollInterval time.Duration) {
+func (r *Runner) logStop(stdinDone <-chan struct{}, gathers int, sawNewline bool, pollInterval time.Duration) {
 	select {
 	case <-stdinDone:
 		r.Log.Debugf("stdin closed after %d gathers: stopping", gathers)
 		if gathers == 0 && pollInterval == 0 {
-			r.Log.Debug("hint: stdin ended before any newline, so nothing was gathered; " +
-				"use -once for a single gather, or run under Telegraf's inputs.execd with signal = \"STDIN\"")
+			why := "stdin ended before any newline, so nothing was gathered"
+			if sawNewline {
+				// The end of stdin is the stop signal: no gather starts
+				// after it, even one asked for just before.
+				why = "stdin ended right after its newline, so nothing was gathered (no gather starts once stdin has ended)"
+			}
+			r.Log.Debug("hint: " + why + "; use -once for a single gather, or run under Telegraf's inputs.execd with signal = \"STDIN\"")
 		}
 	default:
 		r.Log.Debugf("shutdown signal after %d gathers: stopping", gathers)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -351,4 +352,18 @@ func TestRun_EmptyStdinExitsWithoutGatherAndHints(t *testing.T) {
 	gathers, _ := h.plugin.counts()
 	require.Zero(t, gathers)
 	require.Contains(t, h.stderr.String(), "D! hint: stdin ended before any newline")
+}
+
+// A newline followed at once by the end of stdin (printf '\n' | ...) may
+// gather nothing: shutdown begins as stdin ends, and no gather starts after
+// that. The hint must not say that no newline came.
+func TestRun_NewlineThenEOFHintsTruly(t *testing.T) {
+	h := newHarness(t, nil)
+
+	require.NoError(t, h.runner.Run(context.Background(), strings.NewReader("\n"), 0))
+
+	require.NotContains(t, h.stderr.String(), "before any newline")
+	if gathers, _ := h.plugin.counts(); gathers == 0 {
+		require.Contains(t, h.stderr.String(), "D! hint: stdin ended right after its newline")
+	}
 }

@@ -1,7 +1,9 @@
 package netbackup
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"iter"
 	"net/url"
 	"strconv"
@@ -175,6 +177,9 @@ type rangeRead struct {
 	// stops reading ahead and leaves the rest of its chain in rest.
 	reached chan struct{}
 	rest    *nbuapi.Pager[jobAttributes] // written before pages is closed
+	// read is set, before pages is closed, when the reader sent every page
+	// of the range: a reader that stopped for the context did not.
+	read bool
 }
 
 // ranges reads the ids above after, holding about left jobs up to top, in
@@ -200,6 +205,7 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 			discardPages(rr)
 		}
 	}()
+	planned := false // every range was handed to order (written before order is closed)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -228,6 +234,7 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 			},
 		}
 		planner.plan(after, top, left, start)
+		planned = !planner.stopped
 	}()
 
 	for rr := range order {
@@ -246,13 +253,26 @@ func (w *finishedWalker) ranges(ctx context.Context, query url.Values, after, to
 			}
 			p.done()
 		}
-		if rr.rest != nil && !drain(ctx, rr.rest, yield) {
+		switch {
+		case rr.rest != nil:
+			if !drain(ctx, rr.rest, yield) {
+				return
+			}
+		case !rr.read:
+			// The reader stopped before the end of its range: the walk must
+			// not go on to the next range, nor end as if complete.
+			yield(nbuapi.Resource[jobAttributes]{}, cmp.Or(ctx.Err(), errRangeStopped))
 			return
 		}
 		current = nil
 		<-window
 	}
+	if !planned {
+		yield(nbuapi.Resource[jobAttributes]{}, cmp.Or(ctx.Err(), errRangeStopped))
+	}
 }
+
+var errRangeStopped = errors.New("a job range was not read to its end")
 
 // discardPages gives back the tokens of the pages of rr the walk will not
 // hand over; its reader has stopped.
@@ -384,6 +404,7 @@ func (w *finishedWalker) readRange(ctx context.Context, query url.Values, rr *ra
 			return
 		}
 	}
+	rr.read = true
 }
 
 // readAheadToken waits for a read-ahead token (done gives it back), or for

@@ -4,12 +4,15 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/influxdata/telegraf/config"
+	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
@@ -131,4 +134,75 @@ func TestARangeReaderWithAFailedPageStopsWithItsWalk(t *testing.T) {
 	}
 	discardPages(rr)
 	require.Zero(t, len(p.readAhead), "read-ahead tokens left taken")
+}
+
+// cancelAfter cancels the gather (a shutdown) once n job points were written.
+type cancelAfter struct {
+	*testutil.Accumulator
+	n      int
+	cancel context.CancelFunc
+}
+
+func (a *cancelAfter) AddFields(m string, f map[string]interface{}, t map[string]string, ts ...time.Time) {
+	a.Accumulator.AddFields(m, f, t, ts...)
+	if m == jobMeasurement {
+		if a.n--; a.n == 0 {
+			a.cancel()
+		}
+	}
+}
+
+// A shutdown during a backfill read in id ranges, then a restart from the
+// committed state file (the binary's runner commits after the interrupted
+// gather returned): every finished job is emitted exactly once. A range
+// reader stopped by the shutdown, or a planner stopped before the last
+// range, once let the walk end as complete, its cursor past jobs never read.
+func TestShutdownDuringABackfillLosesNoJob(t *testing.T) {
+	cfg := nbusim.Config{Release: "11.0", Jobs: 6_000, JobRate: 1.5, Start: jobsTestStart, Seed: 5}
+	env := startSim(t, cfg)
+	start := env.sim.Now()
+	want := env.sim.FinishedJobIDs(start.Add(-time.Hour), start)
+	failures := 0
+	for trial, n := range []int{2900, 3000, 3100, 3200, 3300} {
+		state := filepath.Join(t.TempDir(), "state.json")
+		opts := []pluginOption{on(env), jobsPacing, collect("jobs"), stateFile(state), budget(2), func(p *NetBackup) {
+			p.MaxConcurrency = 4
+			p.JobLookback = config.Duration(time.Hour)
+		}}
+		seen := map[int64]int{}
+		count := func(acc *testutil.Accumulator) {
+			_, order := jobsEmitted(t, acc)
+			for _, id := range order {
+				seen[id]++
+			}
+		}
+		p := newTestPlugin(t, opts...)
+		ctx, cancel := context.WithCancel(context.Background())
+		acc := &cancelAfter{Accumulator: &testutil.Accumulator{}, n: n, cancel: cancel}
+		require.NoError(t, p.GatherContext(ctx, acc))
+		cancel()
+		require.NoError(t, p.CommitState())
+		count(acc.Accumulator)
+		p.Stop()
+
+		p = newTestPlugin(t, opts...) // the restart
+		for range 5 {
+			count(gatherAndCommit(t, p))
+		}
+		p.Stop()
+		missing, twice := 0, 0
+		for _, id := range want {
+			switch {
+			case seen[id] == 0:
+				missing++
+			case seen[id] > 1:
+				twice++
+			}
+		}
+		t.Logf("trial %d: shutdown after %d jobs: %d of %d finished jobs never emitted, %d twice", trial, n, missing, len(want), twice)
+		if missing+twice > 0 {
+			failures++
+		}
+	}
+	require.Zero(t, failures)
 }

@@ -136,6 +136,12 @@ func (w *finishedWalker) run(ctx context.Context, handle func(*jobAttributes)) (
 				return handled, nil
 			}
 		}
+		if complete && ctx.Err() != nil {
+			// A walk interrupted by the gather's end may look complete to
+			// a reader that stopped quietly: keep it, the next gather goes
+			// on after the last job handled (nothing lost, nothing twice).
+			complete, lastErr = false, ctx.Err()
+		}
 		if complete {
 			st.Cursor = walk.Until
 			st.Walk = nil

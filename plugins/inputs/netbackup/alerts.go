@@ -126,7 +126,7 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 	c.baseline = true
 	c.emitCounts(acc, counts, now)
 	for _, e := range events {
-		acc.AddFields("netbackup_alert", alertEventFields(e), alertEventTags(c.srv.source, e.a), e.a.CreatedDateTime.Time)
+		acc.AddFields("netbackup_alert", alertEventFields(e), alertEventTags(c.srv.source, e.a), eventTimestamp(e.a.CreatedDateTime.Time, e.id))
 	}
 	return nil
 }

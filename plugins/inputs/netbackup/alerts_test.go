@@ -157,7 +157,7 @@ func TestAlertsNewExactlyOnce(t *testing.T) {
 	require.Equal(t, []string{"2000", "2001"}, alertEventIDs(acc))
 	for _, m := range metricsNamed(acc, "netbackup_alert") {
 		if m.Fields["alert_id"] == "2001" {
-			require.Equal(t, now.Add(-10*time.Second), m.Time.UTC())
+			require.Equal(t, eventTimestamp(now.Add(-10*time.Second), "2001"), m.Time.UTC())
 			require.Equal(t, map[string]string{
 				"source": testSource(env.server), "severity": "WARNING", "category": "JOB", "sub_category": "MS-WINDOWS", "context": "JOB_STATE_FAILED",
 			}, m.Tags)
@@ -285,4 +285,33 @@ func TestAlertsStateRoundTrip(t *testing.T) {
 	require.False(t, c.state.isNew("1", newest.Add(-time.Millisecond)))
 	require.True(t, c.state.isNew("1", newest.Add(time.Millisecond)))
 	require.Error(t, c.loadState([]byte(`{"newest":12}`)))
+}
+
+// Events of one instant with the same tags (two failures alerted in the
+// same second) are points of one series at one time to InfluxDB, which
+// would keep only the last: each event's time is its own instant + a few
+// nanoseconds from its id, the same at every emission.
+func TestEventsOfOneInstantStayApart(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	fx := newHealthFixture("13.0", now)
+	alerts := &alertsFixture{}
+	alerts.add("1000", "ERROR", now.Add(-time.Hour), alertISO)
+	fx.handle("/manage/alerts", alerts.ServeHTTP)
+	env := serveFixture(t, fx)
+	p := newTestPlugin(t, on(env), collect("alerts"), func(p *NetBackup) { p.AlertEvents = true })
+	gatherOnce(t, p) // the baseline
+
+	created := now.Add(-time.Minute)
+	alerts.add("2000", "ERROR", created, alertISO)
+	alerts.add("2001", "ERROR", created, alertISO)
+	acc := gatherOnce(t, p)
+	require.Empty(t, errorsOf(acc))
+	events := metricsNamed(acc, "netbackup_alert")
+	require.Len(t, events, 2)
+	require.Equal(t, events[0].Tags, events[1].Tags, "the fixture's two alerts should share their tags")
+	require.NotEqual(t, events[0].Time, events[1].Time, "two alerts of one instant share their point")
+	for _, e := range events {
+		require.WithinRange(t, e.Time, created, created.Add(time.Millisecond-1))
+		require.Equal(t, eventTimestamp(created, e.Fields["alert_id"].(string)), e.Time)
+	}
 }

@@ -119,7 +119,7 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 	c.baseline = true
 	c.emitCounts(acc, counts, c.srv.now())
 	for _, e := range events {
-		acc.AddFields("netbackup_anomaly", anomalyEventFields(e), anomalyEventTags(c.srv.source, e.a), e.a.CreatedDateTime.Time)
+		acc.AddFields("netbackup_anomaly", anomalyEventFields(e), anomalyEventTags(c.srv.source, e.a), eventTimestamp(e.a.CreatedDateTime.Time, e.id))
 	}
 	return joinFamilyResults(res)
 }

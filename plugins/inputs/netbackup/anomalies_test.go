@@ -100,7 +100,7 @@ func TestAnomaliesMatchSimulatorAndNewOnce(t *testing.T) {
 		a := all[m.Fields["anomaly_id"].(string)]
 		created, err := time.Parse(time.RFC3339Nano, a.CreatedDateTime)
 		require.NoError(t, err)
-		require.Equal(t, created, m.Time.UTC(), "stamped with the detection time")
+		require.Equal(t, eventTimestamp(created, a.ID), m.Time.UTC(), "stamped with the detection time")
 		require.Equal(t, map[string]string{
 			"source": testSource(env.server), "severity": a.AnomalySeverity, "anomaly_type": a.AnomalyType, "policy_type": a.PolicyType,
 		}, m.Tags)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,7 +23,11 @@ import (
 // the bound holds across servers and collectors, every server gets its
 // part, and a request waiting for a slot stops at its server's deadline.
 
-// inFlight counts the requests its servers are answering at once.
+// inFlight counts the requests its servers are working on at once: from
+// their arrival until the server begins its answer. (Until the handler
+// returns would count too much: the client may read a whole answer, give
+// its slot back and send the next request before the goroutine of the
+// previous handler has run again, which a loaded machine shows.)
 type inFlight struct {
 	now, highest atomic.Int64
 }
@@ -30,11 +35,37 @@ type inFlight struct {
 func (f *inFlight) front(_ *testEnv, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := f.now.Add(1)
-		defer f.now.Add(-1)
 		for h := f.highest.Load(); n > h && !f.highest.CompareAndSwap(h, n); h = f.highest.Load() {
 		}
-		next.ServeHTTP(w, r)
+		answer := &answerStart{ResponseWriter: w, started: func() { f.now.Add(-1) }}
+		next.ServeHTTP(answer, r)
+		answer.start() // a handler that wrote nothing
 	})
+}
+
+// answerStart calls started once, when the answer begins.
+type answerStart struct {
+	http.ResponseWriter
+	started func()
+	once    sync.Once
+}
+
+func (a *answerStart) start() { a.once.Do(a.started) }
+
+func (a *answerStart) WriteHeader(code int) {
+	a.start()
+	a.ResponseWriter.WriteHeader(code)
+}
+
+func (a *answerStart) Write(b []byte) (int, error) {
+	a.start()
+	return a.ResponseWriter.Write(b)
+}
+
+func (a *answerStart) Flush() {
+	if f, ok := a.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // startFleet starts n simulators, alike but for their seed, each behind

@@ -72,6 +72,7 @@ func (c *jobsCollector) collectUnfinished(ctx context.Context, acc telegraf.Accu
 	query.Set("filter", "state ne 'DONE'")
 	query.Set("sort", "jobId")
 	counts := make(map[string]int64, len(unfinishedJobStates))
+	now := time.Now()
 	for item, err := range jobItems(ctx, c.srv, query) {
 		if err != nil {
 			return nil, fmt.Errorf("reading unfinished jobs: %w", err)
@@ -83,7 +84,7 @@ func (c *jobsCollector) collectUnfinished(ctx context.Context, acc telegraf.Accu
 		counts[a.State]++
 		tags := jobTags(a, c.srv.source, c.tags)
 		tags["state"] = a.State
-		acc.AddFields(jobActiveMeasurement, activeJobFields(a), tags)
+		acc.AddFields(jobActiveMeasurement, activeJobFields(a), tags, activeJobTimestamp(now, a))
 	}
 	return counts, nil
 }

@@ -44,6 +44,15 @@ func jobTimestamp(a *jobAttributes) time.Time {
 	return end.Truncate(time.Millisecond).Add(time.Duration(a.JobID.V % 1_000_000))
 }
 
+// activeJobTimestamp is the time of a netbackup_job_active point: the
+// gather's time, to the millisecond, + (job_id mod 1,000,000) ns. Jobs of
+// one policy, client and schedule (multi-stream children, queued retries)
+// share their tags: with one time for all, InfluxDB would keep only the
+// last of them.
+func activeJobTimestamp(gather time.Time, a *jobAttributes) time.Time {
+	return gather.Truncate(time.Millisecond).Add(time.Duration(a.JobID.V % 1_000_000))
+}
+
 // jobTags returns the configured tags of a job; empty values are left out.
 func jobTags(a *jobAttributes, source string, names []string) map[string]string {
 	tags := make(map[string]string, len(names)+2)

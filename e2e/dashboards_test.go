@@ -215,7 +215,31 @@ func breakEverything(t *testing.T, s *scenario, prom *promServer) *breaks {
 	// A collector failing: tape media answers 500 (the drives still report).
 	sim.AddFault(nbusim.Fault{PathPrefix: "/storage/tape-media", Kind: nbusim.FaultStatus, Status: 500})
 	s.advanceClock(t, 27*time.Hour)
+	// NetBackupJobsFailed counts a new counter series whole only when the
+	// server's counters were there an hour ago, which they never are for a
+	// Prometheus minutes old: the status 58 counter must grow while
+	// Prometheus watches it.
+	waitPromSeries(t, prom, `netbackup_jobs_finished_total{status="58"}`)
+	advanceUntilJobOf(t, s, failing, 58)
 	return b
+}
+
+// advanceUntilJobOf moves the simulator's clock a step at a time until a
+// job of client ends with status, then waits for a gather that saw it.
+func advanceUntilJobOf(t *testing.T, s *scenario, client string, status int64) {
+	t.Helper()
+	for range 72 {
+		from := s.sim.Now()
+		s.sim.Advance(clockStep)
+		for _, id := range s.sim.FinishedJobIDs(from, s.sim.Now()) {
+			if job, ok := s.sim.Job(id); ok && job.ClientName == client && job.Status == status {
+				t.Logf("job %d of %s ended with status %d", id, client, status)
+				s.waitGathers(t, 2)
+				return
+			}
+		}
+	}
+	t.Fatalf("no job of %s ended with status %d within 24 hours", client, status)
 }
 
 // shrinkPool takes another slice of the shrinking pool's free space, once

@@ -30,7 +30,8 @@ import (
 // committed alert rules. While the server is healthy no alert fires; then
 // every condition is broken at once and every alert rule must fire; every
 // dashboard query of both languages must return data from the real
-// engines; last, the server stops answering and NetBackupServerDown fires.
+// engines; then the server stops answering and NetBackupServerDown fires;
+// last, Telegraf stops and NetBackupMetricsMissing fires.
 func testDashboardsAndAlerts(t *testing.T, tl tools, db *influxDB) {
 	// A day of history at 3 jobs a minute: catalog backups (every 6 h) are
 	// in the job database from the start.
@@ -67,7 +68,7 @@ func testDashboardsAndAlerts(t *testing.T, tl tools, db *influxDB) {
 			require.Contains(t, names, name, "the test breaks a condition no rule watches")
 		}
 		for _, name := range names {
-			if name != "NetBackupServerDown" {
+			if name != "NetBackupServerDown" && name != "NetBackupMetricsMissing" {
 				require.Contains(t, b.expect, name, "rule %s: the test breaks nothing it watches", name)
 			}
 		}
@@ -82,6 +83,10 @@ func testDashboardsAndAlerts(t *testing.T, tl tools, db *influxDB) {
 	t.Run("server_down_fires", func(t *testing.T) {
 		s.sim.AddFault(nbusim.Fault{PathPrefix: "/ping", Kind: nbusim.FaultStatus, Status: 503})
 		requireFiring(t, prom, map[string]map[string]string{"NetBackupServerDown": source}, nil)
+	})
+	t.Run("metrics_missing_fires", func(t *testing.T) {
+		s.run.stop(t)
+		requireFiring(t, prom, map[string]map[string]string{"NetBackupMetricsMissing": source}, nil)
 	})
 	s.run.stop(t)
 }

@@ -95,10 +95,12 @@ func Overview() Dashboard {
 				{
 					Title: "Daemons not running", Kind: Stat, Width: 4, Height: 4, Thresholds: zeroGood,
 					Description: "NetBackup daemons that are stopped (those disabled on purpose are not counted).",
+					// The status is a label: min, as in lowest, so that a daemon
+					// that stopped counts while its RUNNING series lingers.
 					Queries: []Query{{
 						InfluxQL: `SELECT sum("down") FROM (SELECT 1 - last("running") AS "down", last("status") AS "status" FROM "netbackup_service" ` +
 							`WHERE "source" =~ /^$server$/ AND $timeFilter GROUP BY "source", "host", "service") WHERE "status" != 'DISABLED' GROUP BY "source"`,
-						PromQL: `sum by (source) (1 - max by (source, host, service) (netbackup_service_running{source=~"$server", status!="DISABLED"}))`,
+						PromQL: `sum by (source) (1 - min by (source, host, service) (netbackup_service_running{source=~"$server", status!="DISABLED"}))`,
 						Legend: "{{source}}",
 					}},
 				},

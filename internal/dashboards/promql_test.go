@@ -1,0 +1,171 @@
+package dashboards
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/prometheus/prometheus/model/histogram"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/value"
+	"github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/storage"
+	"github.com/prometheus/prometheus/tsdb/chunkenc"
+	"github.com/prometheus/prometheus/tsdb/chunks"
+	"github.com/prometheus/prometheus/util/annotations"
+	"github.com/stretchr/testify/require"
+)
+
+// The panels' PromQL, run by Prometheus's own engine on series shaped as
+// Telegraf's outputs.prometheus_client exposes them, scraped once a minute
+// (the scrape interval of examples/prometheus/prometheus-scrape.yml).
+
+// stale ends a series as Prometheus does when a scrape no longer has it.
+var stale = math.Float64frombits(value.StaleNaN)
+
+// promSeries is a series with one sample a minute from minute from on;
+// a NaN value is a minute without a sample.
+type promSeries struct {
+	labels []string // name, value, ...
+	from   int
+	values []float64
+}
+
+// steady is n samples of one value.
+func steady(v float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
+type sample struct {
+	t int64
+	f float64
+}
+
+func (s sample) T() int64                    { return s.t }
+func (s sample) F() float64                  { return s.f }
+func (sample) H() *histogram.Histogram       { return nil }
+func (sample) FH() *histogram.FloatHistogram { return nil }
+func (sample) Type() chunkenc.ValueType      { return chunkenc.ValFloat }
+func (s sample) Copy() chunks.Sample         { return s }
+func minute(m int) time.Time                 { return time.Unix(0, 0).UTC().Add(time.Duration(m) * time.Minute) }
+func (s promSeries) series() storage.Series {
+	return storage.NewListSeries(labels.FromStrings(s.labels...), s.samples())
+}
+func (s promSeries) samples() []chunks.Sample {
+	var out []chunks.Sample
+	for i, v := range s.values {
+		if math.IsNaN(v) && !value.IsStaleNaN(v) {
+			continue
+		}
+		out = append(out, sample{t: minute(s.from + i).UnixMilli(), f: v})
+	}
+	return out
+}
+
+// memStore serves a fixed set of series to the engine.
+type memStore []promSeries
+
+func (m memStore) Querier(int64, int64) (storage.Querier, error) {
+	return &storage.MockQuerier{SelectMockFunction: func(_ bool, _ *storage.SelectHints, matchers ...*labels.Matcher) storage.SeriesSet {
+		set := &seriesSet{next: -1}
+		for _, s := range m {
+			lset := labels.FromStrings(s.labels...)
+			if !slices.ContainsFunc(matchers, func(mt *labels.Matcher) bool { return !mt.Matches(lset.Get(mt.Name)) }) {
+				set.list = append(set.list, s.series())
+			}
+		}
+		slices.SortFunc(set.list, func(a, b storage.Series) int { return labels.Compare(a.Labels(), b.Labels()) })
+		return set
+	}}, nil
+}
+
+// seriesSet walks a list of series.
+type seriesSet struct {
+	list []storage.Series
+	next int
+}
+
+func (s *seriesSet) Next() bool                      { s.next++; return s.next < len(s.list) }
+func (s *seriesSet) At() storage.Series              { return s.list[s.next] }
+func (*seriesSet) Err() error                        { return nil }
+func (*seriesSet) Warnings() annotations.Annotations { return nil }
+
+func newEngine() *promql.Engine {
+	return promql.NewEngine(promql.EngineOpts{MaxSamples: 1_000_000, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
+}
+
+// panelPromQL is the PromQL of the only query of a panel, its variables
+// filled with vars over exampleValues.
+func panelPromQL(t *testing.T, dashboard, title string, vars map[string]string) string {
+	t.Helper()
+	values := map[string]string{}
+	for k, v := range exampleValues {
+		values[k] = v
+	}
+	for k, v := range vars {
+		values[k] = v
+	}
+	for _, d := range All() {
+		if d.Name != dashboard {
+			continue
+		}
+		for _, r := range d.Rows {
+			for _, p := range r.Panels {
+				if p.Title == title {
+					require.Len(t, p.Queries, 1, "%s / %s", dashboard, title)
+					q, err := Fill(p.Queries[0].PromQL, values)
+					require.NoError(t, err)
+					return q
+				}
+			}
+		}
+	}
+	t.Fatalf("no panel %q in dashboard %s", title, dashboard)
+	return ""
+}
+
+// instant runs query at minute m and returns the value of each series,
+// keyed by its labels.
+func instant(t *testing.T, store memStore, query string, m int) map[string]float64 {
+	t.Helper()
+	q, err := newEngine().NewInstantQuery(context.Background(), store, nil, query, minute(m))
+	require.NoError(t, err, query)
+	res := q.Exec(context.Background())
+	require.NoError(t, res.Err, query)
+	vec, err := res.Vector()
+	require.NoError(t, err, query)
+	out := map[string]float64{}
+	for _, s := range vec {
+		out[s.Metric.String()] = s.F
+	}
+	return out
+}
+
+// A daemon that stops gets a new series (its status is a label) while the
+// old one, still running, stays in Telegraf's output until it expires: the
+// panel must count it as not running from the start.
+func TestDaemonsNotRunningCountsAStoppedDaemonAtOnce(t *testing.T) {
+	daemon := func(service, status string) []string {
+		return []string{"__name__", "netbackup_service_running", "source", "nbu1", "host", "nbu-primary", "service", service, "status", status}
+	}
+	store := memStore{
+		// nbpem stops at minute 5; its RUNNING series expires at 15.
+		{labels: daemon("nbpem", "RUNNING"), values: append(steady(1, 15), stale)},
+		{labels: daemon("nbpem", "STOPPED"), from: 5, values: steady(0, 20)},
+		{labels: daemon("nbjm", "RUNNING"), values: steady(1, 25)},
+		{labels: daemon("nbars", "DISABLED"), values: steady(0, 25)},
+	}
+	query := panelPromQL(t, "overview", "Daemons not running", nil)
+	want := map[string]float64{`{source="nbu1"}`: 0}
+	require.Equal(t, want, instant(t, store, query, 3), "before nbpem stops: %s", query)
+	want[`{source="nbu1"}`] = 1
+	for _, m := range []int{5, 10, 14, 20} {
+		require.Equal(t, want, instant(t, store, query, m), "minute %d: %s", m, query)
+	}
+}

@@ -22,12 +22,21 @@ func Jobs() Dashboard {
 				},
 				{
 					Title: "Finished jobs by outcome", Kind: TimeSeries, Width: 12, Height: 8, Stacked: true,
-					Description: "Jobs that finished in each interval: success (status 0), partial (1), failed (any other).",
-					Thresholds:  []Step{{Color: "green"}},
+					Description: "Jobs that finished in each interval: success (status 0), partial (1), failed (any other). " +
+						"With Prometheus, a job counts in the interval its gather was scraped in, and the first job " +
+						"of a new job type, policy type and status is not seen (its counter starts with it).",
+					Thresholds: []Step{{Color: "green"}},
+					// Each bar is one interval, so the PromQL counts what each
+					// interval added: the counter now minus one interval ago,
+					// which adds up to the jobs of the range at any interval.
+					// increase() over $__rate_interval, longer than the step,
+					// counted every job in several bars. clamp_min drops the
+					// step of a counter reset (state lost).
 					Queries: []Query{{
 						InfluxQL: `SELECT count("job_id") FROM "netbackup_job" WHERE "source" =~ /^$server$/ AND $timeFilter ` +
 							`GROUP BY time($__interval), "status_class" fill(none)`,
-						PromQL: `sum by (status_class) (increase(netbackup_jobs_finished_total{source=~"$server"}[$__rate_interval]))`,
+						PromQL: `sum by (status_class) (clamp_min(netbackup_jobs_finished_total{source=~"$server"} ` +
+							`- netbackup_jobs_finished_total{source=~"$server"} offset $__interval, 0))`,
 						Legend: "{{status_class}}",
 					}},
 				},

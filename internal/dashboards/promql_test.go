@@ -42,6 +42,18 @@ func steady(v float64, n int) []float64 {
 	return out
 }
 
+// counter is a counter sampled every minute for minutes minutes, starting
+// at start and growing by increments[m] at minute m.
+func counter(start float64, minutes int, increments map[int]float64) []float64 {
+	out := make([]float64, minutes)
+	v := start
+	for m := range out {
+		v += increments[m]
+		out[m] = v
+	}
+	return out
+}
+
 type sample struct {
 	t int64
 	f float64
@@ -147,6 +159,26 @@ func instant(t *testing.T, store memStore, query string, m int) map[string]float
 	return out
 }
 
+// rangeSums runs query from minute from to minute to at step and returns,
+// per series (keyed by its labels), the sum of its points: what a stacked
+// bar chart adds up to.
+func rangeSums(t *testing.T, store memStore, query string, from, to int, step time.Duration) map[string]float64 {
+	t.Helper()
+	q, err := newEngine().NewRangeQuery(context.Background(), store, nil, query, minute(from), minute(to), step)
+	require.NoError(t, err, query)
+	res := q.Exec(context.Background())
+	require.NoError(t, res.Err, query)
+	matrix, err := res.Matrix()
+	require.NoError(t, err, query)
+	out := map[string]float64{}
+	for _, s := range matrix {
+		for _, p := range s.Floats {
+			out[s.Metric.String()] += p.F
+		}
+	}
+	return out
+}
+
 // A daemon that stops gets a new series (its status is a label) while the
 // old one, still running, stays in Telegraf's output until it expires: the
 // panel must count it as not running from the start.
@@ -167,5 +199,41 @@ func TestDaemonsNotRunningCountsAStoppedDaemonAtOnce(t *testing.T) {
 	want[`{source="nbu1"}`] = 1
 	for _, m := range []int{5, 10, 14, 20} {
 		require.Equal(t, want, instant(t, store, query, m), "minute %d: %s", m, query)
+	}
+}
+
+// "Finished jobs by outcome" draws one stacked bar per interval: the bars
+// must add up to the jobs that finished, whatever the interval Grafana
+// picks, as the InfluxDB variant's count per interval does. Grafana's
+// $__rate_interval is max($__interval + scrape interval, 4 × scrape
+// interval) with the data source's scrape interval set to 1m.
+func TestFinishedJobsByOutcomeCountsEachJobOnce(t *testing.T) {
+	jobs := func(class, status string) []string {
+		return []string{"__name__", "netbackup_jobs_finished_total", "source", "nbu1", "job_type", "BACKUP",
+			"policy_type", "STANDARD", "status_class", class, "status", status}
+	}
+	store := memStore{
+		// 4 failures in the range: 1 at minute 30, 2 at 31, 1 at 75.
+		{labels: jobs("failed", "58"), values: counter(500, 121, map[int]float64{30: 1, 31: 2, 75: 1, 110: 5})},
+		// 5 successes every 10 minutes: 40 in the range.
+		{labels: jobs("success", "0"), values: counter(9000, 121, map[int]float64{
+			5: 5, 15: 5, 25: 5, 35: 5, 45: 5, 55: 5, 65: 5, 75: 5, 85: 5, 95: 5, 105: 5,
+		})},
+	}
+	want := map[string]float64{`{status_class="failed"}`: 4, `{status_class="success"}`: 40}
+	for _, iv := range []struct {
+		interval, rateInterval string
+		step                   time.Duration
+	}{
+		{"1m", "4m", time.Minute},
+		{"5m", "6m", 5 * time.Minute},
+		{"15s", "1m15s", 15 * time.Second},
+	} {
+		query := panelPromQL(t, "jobs", "Finished jobs by outcome", map[string]string{
+			"__interval": iv.interval, "__rate_interval": iv.rateInterval,
+		})
+		// From minute 20 to 100: the jobs after the step before 20 (minute
+		// 15 at the latest) up to minute 100.
+		require.Equal(t, want, rangeSums(t, store, query, 20, 100, iv.step), "interval %s: %s", iv.interval, query)
 	}
 }

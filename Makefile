@@ -94,10 +94,12 @@ FUZZTIME ?= 8s
 fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
-## rules-test: promtool check and unit tests of the alert rules (examples/prometheus)
+## rules-test: promtool check and unit tests of the alert rules (examples/prometheus), every
+## alert in the tests and the README; then the same check run on broken copies must fail
 rules-test:
 	./scripts/install-prometheus.sh
 	./scripts/test-rules.sh
+	./scripts/test-rules-selftest.sh
 
 ## dashboards: render the Grafana dashboards (internal/dashboards) into examples/grafana/
 dashboards:

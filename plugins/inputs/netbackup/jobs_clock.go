@@ -4,8 +4,9 @@ import "time"
 
 // clampToServerClock moves progress saved ahead of the server's clock back
 // to it (see warnAheadOfClock): the cursor to now, a floor to what a first
-// start now would set, and a walk in progress is dropped, the next one
-// starting from the cursor (the seen set keeps out jobs already handled).
+// start now would set, a walk in progress ends at now and goes on after
+// its last job (no job ends after the server's now), and a walk that
+// begins after now is dropped, the next one starting from the cursor.
 // The caller holds w.mu.
 func (w *finishedWalker) clampToServerClock(now time.Time) {
 	st := w.state
@@ -25,7 +26,11 @@ func (w *finishedWalker) clampToServerClock(now time.Time) {
 	if st.Floor.After(now) {
 		st.Floor = now.Add(-w.lookback)
 	}
-	if st.Walk != nil && (walkFrom.After(now) || walkUntil.After(now)) {
+	switch {
+	case st.Walk == nil:
+	case walkFrom.After(now):
 		st.Walk = nil
+	case walkUntil.After(now):
+		st.Walk.Until = now
 	}
 }

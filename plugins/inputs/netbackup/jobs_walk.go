@@ -90,10 +90,12 @@ func (w *finishedWalker) run(ctx context.Context, handle func(*jobAttributes)) (
 	}
 	walk := st.Walk
 	if walk.ByEndTime != byEndTime {
-		// The server changed API version mid-walk: restart this walk on
-		// the attribute it can filter; the seen set prevents repeats.
+		// The server changed API version mid-walk: go on on the attribute
+		// it can filter, after the last job handled. Nothing below it is
+		// new to the other filter: a job that ended after From was also
+		// updated after it, and one updated after From that ended before
+		// it was reported by an earlier walk.
 		walk.ByEndTime = byEndTime
-		walk.AfterJobID = 0
 	}
 	seenFrom := walk.Until.Add(-w.overlap - seenMargin)
 

@@ -106,7 +106,8 @@ func (c *backupStatusCollector) collect(ctx context.Context, acc telegraf.Accumu
 		setStatusText(fields, "last_status_text", pair.LastStatus)
 		if !pair.LastSuccess.IsZero() {
 			fields["last_success_time"] = pair.LastSuccess.Unix()
-			fields["seconds_since_success"] = int64(now.Sub(pair.LastSuccess) / time.Second)
+			// A job may end during the walk, after now (the ping's time).
+			fields["seconds_since_success"] = max(int64(now.Sub(pair.LastSuccess)/time.Second), 0)
 		}
 		tags := map[string]string{"source": c.srv.source, "client": pair.Client}
 		if pair.PolicyName != "" {

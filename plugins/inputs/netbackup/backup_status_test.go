@@ -1,6 +1,9 @@
 package netbackup
 
 import (
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -165,4 +168,30 @@ func TestBackupStatusApplyOutOfOrder(t *testing.T) {
 	c.apply(job(12, 0, 1, 40))
 	require.Empty(t, pair.Failures)
 	require.Equal(t, int64(1), pair.LastStatus)
+}
+
+// A job may end while the walk runs, after the gather's now (the server's
+// time at its ping): its success is not in the future.
+func TestBackupStatusNeverReportsASuccessInTheFuture(t *testing.T) {
+	var once sync.Once
+	laterOnceWalking := func(env *testEnv, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/admin/jobs") {
+				once.Do(func() { env.sim.Advance(30 * time.Minute) })
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	env := startSim(t, nbusim.Config{Release: "11.0", Jobs: 2_000, JobRate: 2, Start: jobsTestStart, Seed: 9}, laterOnceWalking)
+	p := newTestPlugin(t, on(env), jobsPacing, collect("backup_status"))
+	acc := gatherOnce(t, p)
+	require.Empty(t, errorsOf(acc))
+	checked := 0
+	for _, m := range metricsNamed(acc, "netbackup_backup_status") {
+		if v, ok := m.Fields["seconds_since_success"]; ok {
+			checked++
+			require.GreaterOrEqual(t, v.(int64), int64(0), "client %s: a success %d s in the future", m.Tags["client"], -v.(int64))
+		}
+	}
+	require.Positive(t, checked)
 }

@@ -121,7 +121,7 @@ func FuzzStoragePage(f *testing.F) {
 			for _, r := range media.Data {
 				tally.add(r)
 			}
-			for _, pt := range tally.points("nbu") {
+			for _, pt := range tally.points("nbu", sortedTapeMediaKeys(tally)) {
 				relRequireFields(t, pt.measurement, pt.fields, pt.tags)
 			}
 		}

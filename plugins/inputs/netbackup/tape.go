@@ -28,6 +28,9 @@ type tapeCollector struct {
 	srv       *server
 	drives    *family
 	tapeMedia *family
+	// series lets a count whose tapes are gone (all thawed, a pool
+	// emptied) fall to 0 before it is dropped. Gathers never overlap.
+	series *drainingSeries[tapeMediaKey]
 }
 
 func newTapeCollector(p *NetBackup, srv *server) (collector, error) {
@@ -35,6 +38,7 @@ func newTapeCollector(p *NetBackup, srv *server) (collector, error) {
 		srv:       srv,
 		drives:    newFamily(srv, "tape drives", drivesPath),
 		tapeMedia: newOptionalFamily(srv, "tape media", tapeMediaPath),
+		series:    newDrainingSeries[tapeMediaKey](drainedSeriesKeep),
 	}, nil
 }
 
@@ -60,7 +64,8 @@ func (c *tapeCollector) collect(ctx context.Context, acc telegraf.Accumulator) e
 	// Counts of a list read only in part would look like tapes vanishing:
 	// report them only when the whole list was read.
 	if media.complete {
-		addPoints(acc, tally.points(source)...)
+		keys := c.series.report(keysOf(tally), c.srv.now(), compareTapeMediaKeys)
+		addPoints(acc, tally.points(source, keys)...)
 	}
 	return joinFamilyResults(drives, media)
 }

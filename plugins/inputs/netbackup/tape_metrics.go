@@ -1,7 +1,7 @@
 package netbackup
 
 import (
-	"sort"
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -127,25 +127,20 @@ func (t tapeMediaTally) add(r nbuapi.Resource[tapeMediaAttributes]) {
 	}
 }
 
-// points returns netbackup_tape_media, sorted for stable output.
-func (t tapeMediaTally) points(source string) []point {
-	keys := make([]tapeMediaKey, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.volumePool != b.volumePool {
-			return a.volumePool < b.volumePool
-		}
-		if a.mediaType != b.mediaType {
-			return a.mediaType < b.mediaType
-		}
-		return a.status < b.status
-	})
+// compareTapeMediaKeys orders netbackup_tape_media for stable output.
+func compareTapeMediaKeys(a, b tapeMediaKey) int {
+	return cmp.Or(cmp.Compare(a.volumePool, b.volumePool), cmp.Compare(a.mediaType, b.mediaType), cmp.Compare(a.status, b.status))
+}
+
+// points returns netbackup_tape_media for keys (a key without tapes now
+// counts 0).
+func (t tapeMediaTally) points(source string, keys []tapeMediaKey) []point {
 	points := make([]point, 0, len(keys))
 	for _, k := range keys {
 		c := t[k]
+		if c == nil {
+			c = &tapeMediaCount{}
+		}
 		tags := map[string]string{"source": source, "status": k.status}
 		setTag(tags, "volume_pool", k.volumePool)
 		setTag(tags, "media_type", k.mediaType)

@@ -1,6 +1,7 @@
 package netbackup
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -71,7 +72,7 @@ func TestTapeMediaTallyFromFixture(t *testing.T) {
 		tapePoint("NetBackup", "HCART", "suspended", 1, 4*1024),
 		tapePoint("None", "HC_CLN", "cleaning", 1, 0),
 		tapePoint("Scratch", "HCART", "scratch", 2, 0),
-	}, tally.points("nbu"))
+	}, tally.points("nbu", sortedTapeMediaKeys(tally)))
 }
 
 func TestMediaServerPointFromFixture(t *testing.T) {
@@ -89,4 +90,9 @@ func TestMediaServerPointFromFixture(t *testing.T) {
 	require.Equal(t, map[string]interface{}{"up": int64(0)}, p.fields)
 	// Neither isMachineUp nor a telling status: up unknown, omitted.
 	require.Empty(t, mediaServerPoint("nbu", servers[3]).fields)
+}
+
+// sortedTapeMediaKeys is the keys of a tally, in output order.
+func sortedTapeMediaKeys(t tapeMediaTally) []tapeMediaKey {
+	return slices.SortedFunc(keysOf(t), compareTapeMediaKeys)
 }

@@ -136,3 +136,31 @@ func TestMediaServersCollector(t *testing.T) {
 	require.Len(t, gatherOnce(t, p).Errors, 1)
 	require.Empty(t, gatherOnce(t, p).Errors)
 }
+
+// Frozen tapes all thawed: the frozen series falls to 0 rather than
+// standing at its last count, which a last() panel or an alert would keep
+// showing.
+func TestTapeMediaCountsFallToZero(t *testing.T) {
+	env := startSim(t, nbusim.Config{Release: "11.0", TapeMedia: 250})
+	p := newTestPlugin(t, on(env), collect("tape"))
+	frozen := func(acc *testutil.Accumulator) (series int, tapes int64) {
+		for _, m := range metricsNamed(acc, "netbackup_tape_media") {
+			if m.Tags["status"] == "frozen" {
+				series++
+				tapes += m.Fields["count"].(int64)
+			}
+		}
+		return series, tapes
+	}
+	before, tapes := frozen(gatherOnce(t, p))
+	require.Positive(t, tapes)
+
+	env.sim.UpdateResources(func(r *nbusim.Resources) {
+		for i := range r.TapeMedia {
+			r.TapeMedia[i].MediaStatus = strings.ReplaceAll(r.TapeMedia[i].MediaStatus, "FROZEN", "ACTIVE")
+		}
+	})
+	after, tapes := frozen(gatherOnce(t, p))
+	require.Equal(t, before, after, "the frozen series are no longer reported")
+	require.Zero(t, tapes)
+}

@@ -84,8 +84,9 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 	counts := make(map[alertKey]*seenCounts)
 	next := c.state.clone()
 	var events []alertEvent
-	// Offset pages of a list that grows at its head (newest first) can
-	// repeat an item at a page boundary: each id counts once.
+	// Offset pages of a list that changes while it is read (alerts
+	// created or deleted meanwhile) can repeat an item at a page
+	// boundary: each id counts once.
 	seen := make(map[string]bool)
 	list := nbuapi.List{Path: alertsPath, Query: query, Limit: alertsPageLimit, Paging: nbuapi.OffsetPaging}
 	for item, err := range nbuapi.Items[alertAttributes](ctx, c.srv.client, list) {

@@ -111,8 +111,9 @@ func (p *NetBackup) refusalCause(srv *server, first *nbuapi.Error) string {
 	return "the server refused the session token even after a new login; check the user's account and role"
 }
 
-// credentialValue is the value of a credential option read for this
-// gather ("" when it was not read); only for options that are no secret.
+// credentialValue is the value of a credential option for this gather
+// (read now if the gather has not read it yet; "" when it cannot be read);
+// only for options that are no secret.
 func (p *NetBackup) credentialValue(option string) string {
 	for _, s := range p.secrets {
 		if s.option == option {
@@ -129,7 +130,7 @@ var variableText = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
 
 // unexpandedCredential returns the option whose credential is the literal
 // text ${NAME}, and NAME. Only such a value is ever named: it cannot be a
-// secret. The values are the ones read for this gather (no new read).
+// secret. The values are this gather's (each read at most once per gather).
 func (p *NetBackup) unexpandedCredential() (option, variable string) {
 	for _, s := range p.secrets {
 		value, err := s.get()

@@ -23,8 +23,6 @@ import (
 // The job database keeps jobs for a few days only (KEEP_JOBS_HOURS, 78h by
 // default): "no success found" means none within that retention.
 
-const catalogJobsPath = "/admin/jobs"
-
 // catalogPolicyTypes are the spellings of the catalog policy type: the
 // vendor enum says NBU_CATALOG, real servers and older releases NBU-Catalog.
 var catalogPolicyTypes = []string{"NBU-Catalog", "NBU_CATALOG"}
@@ -56,7 +54,7 @@ func (c *catalogBackupCollector) newestCatalogJob(ctx context.Context, onlySucce
 		"page[limit]": {"1"},
 	}
 	var answer nbuapi.Page[jobAttributes]
-	if err := c.srv.client.Get(ctx, catalogJobsPath, query, &answer); err != nil {
+	if err := c.srv.client.Get(ctx, jobsPath, query, &answer); err != nil {
 		return nil, err
 	}
 	if len(answer.Data) == 0 {
@@ -68,12 +66,12 @@ func (c *catalogBackupCollector) newestCatalogJob(ctx context.Context, onlySucce
 func (c *catalogBackupCollector) collect(ctx context.Context, acc telegraf.Accumulator) error {
 	newest, err := c.newestCatalogJob(ctx, false)
 	if err != nil {
-		if c.srv.endpointUnavailable("catalog_backup", catalogJobsPath, err) {
+		if c.srv.endpointUnavailable("catalog_backup", jobsPath, err) {
 			return nil
 		}
 		return fmt.Errorf("newest catalog backup job: %w", err)
 	}
-	c.srv.endpointAvailable("catalog_backup", catalogJobsPath)
+	c.srv.endpointAvailable("catalog_backup", jobsPath)
 	var success *jobAttributes
 	if newest != nil {
 		if newest.Status.Set && newest.Status.V == 0 {

@@ -58,7 +58,7 @@ func (p *NetBackup) gatherServer(ctx context.Context, srv *server, acc telegraf.
 	defer cancel()
 
 	var gatherStats nbuapi.Stats
-	ctx = nbuapi.WithStats(nbuapi.WithStats(ctx, &srv.stats), &gatherStats)
+	ctx = nbuapi.WithStats(ctx, &gatherStats)
 
 	// The unauthenticated ping tells whether the server is up, its API
 	// version and its clock (the job cursor follows the server's clock).

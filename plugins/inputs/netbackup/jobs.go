@@ -107,7 +107,7 @@ func (c *jobsCollector) emitCounts(ctx context.Context, acc telegraf.Accumulator
 			emit(state, n)
 		}
 	}
-	done, err := c.countJobs(ctx, "state eq 'DONE'")
+	done, err := countJobs(ctx, c.srv, "state eq 'DONE'")
 	switch {
 	case err == nil:
 		c.srv.endpointAvailable("jobs", jobsCountPath)
@@ -125,12 +125,6 @@ func (c *jobsCollector) emitCounts(ctx context.Context, acc telegraf.Accumulator
 
 func isUnfinishedJobState(state string) bool {
 	return slices.Contains(unfinishedJobStates, state)
-}
-
-// countJobs asks POST /admin/jobs-count-requests for the number of jobs
-// matching filter.
-func (c *jobsCollector) countJobs(ctx context.Context, filter string) (int64, error) {
-	return countJobs(ctx, c.srv, filter)
 }
 
 // countJobs asks POST /admin/jobs-count-requests for the number of jobs

@@ -94,16 +94,12 @@ func jobTagValue(a *jobAttributes, name string) string {
 	return ""
 }
 
-// finishedJobFields are the fields of a netbackup_job point. Integers are
-// int64 and ratios float64 whatever the JSON looked like; attributes the
-// server did not send are left out rather than reported as zero.
-func finishedJobFields(a *jobAttributes) map[string]interface{} {
-	return fieldMap(appendFinishedJobFields(nil, a))
-}
-
 // appendFinishedJobFields appends the fields of a netbackup_job point to
 // list, in name order: the one definition of these fields, for the generic
-// metric and for the line-protocol encoder alike.
+// metric and for the line-protocol encoder alike. Integers are int64 and
+// ratios float64 whatever the JSON looked like; an attribute the server did
+// not send is left out, but for job_id, bytes and status, always there
+// (NetBackup sends them for every job).
 func appendFinishedJobFields(list []lineField, a *jobAttributes) []lineField {
 	list = appendInt(list, "attempts", a.Try)
 	list = append(list, intField("bytes", a.KilobytesTransferred.V*1024))

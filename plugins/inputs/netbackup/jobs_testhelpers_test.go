@@ -47,3 +47,9 @@ func jobsSortedIDs(set map[int64]time.Time) []int64 {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
 }
+
+// finishedJobFields are the fields of a netbackup_job point as a generic
+// metric carries them (see appendFinishedJobFields).
+func finishedJobFields(a *jobAttributes) map[string]interface{} {
+	return fieldMap(appendFinishedJobFields(nil, a))
+}

@@ -15,7 +15,6 @@ type server struct {
 	legacyKey  string // the key of an older state file, when it differs
 	source     string // the value of the source tag (see sourceTag)
 	client     *nbuapi.Client
-	stats      nbuapi.Stats // cumulative since the process started
 	conditions *conditions
 	// ping is the answer of this gather's GET /ping: API version, server
 	// clock and certificate chain. Collectors read it; only Gather writes it.

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -467,6 +469,30 @@ func TestNbuClient_MaxResponseBytes(t *testing.T) {
 	require.Len(t, body, 4096+len(`{"data":""}`))
 	require.NoError(t, newNbcClient(t, cfg).Get(context.Background(), "/admin/jobs", nil, &page))
 	require.Len(t, page.Data, 4096)
+}
+
+// A declared Content-Length is not trusted beyond max_response_bytes: a
+// server (or proxy) claiming 300 MiB must not make the client allocate it.
+func TestNbuClient_ContentLengthOverTheLimitFailsBeforeAllocating(t *testing.T) {
+	const claimed = 300 << 20
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(claimed))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"data":[]}`))
+	})
+	cfg := nbcConfig(t, srv.Server)
+	cfg.MaxResponseBytes = 1 << 20
+	c := newNbcClient(t, cfg)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err := c.Get(context.Background(), "/admin/jobs", nil, &Page[struct{}]{})
+	runtime.ReadMemStats(&after)
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "allocated for the declared length")
+	require.ErrorContains(t, err, "max_response_bytes (1048576 bytes)")
+	require.Equal(t, int64(1), srv.requests.Load(), "a body over the limit is not retried")
+
+	_, err = c.getRaw(context.Background(), "/admin/jobs", nil)
+	require.ErrorContains(t, err, "max_response_bytes (1048576 bytes)", "read by resty: the same limit")
 }
 
 func TestNbuClient_InvalidJSONNamesThePath(t *testing.T) {

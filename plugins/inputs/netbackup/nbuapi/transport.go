@@ -135,7 +135,7 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	decodeHere := trace != nil && trace.decode != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299
 	var body io.ReadCloser = &attemptBody{ReadCloser: resp.Body, parent: ctx, attempt: attemptCtx}
 	if t.limit > 0 {
-		body = &limitedBody{ReadCloser: body, left: t.limit}
+		body = &limitedBody{ReadCloser: body, left: t.limit, declaredOver: resp.ContentLength > t.limit}
 	}
 	resp.Body = &countedBody{ReadCloser: body, done: func() {
 		took := time.Since(start)
@@ -171,7 +171,11 @@ func (t *countingTransport) attemptContext(ctx context.Context) (context.Context
 func (t *countingTransport) readAndDecode(resp *http.Response, trace *callTrace) error {
 	buf := t.share.budget.buffers.get()
 	defer t.share.budget.buffers.put(buf)
-	data, err := readBody(resp.Body, resp.ContentLength, (*buf)[:0])
+	expected := resp.ContentLength
+	if t.limit > 0 {
+		expected = min(expected, t.limit) // a larger one fails at the first read
+	}
+	data, err := readBody(resp.Body, expected, (*buf)[:0])
 	*buf = data
 	closeErr := resp.Body.Close()
 	if err == nil {
@@ -187,9 +191,16 @@ func (t *countingTransport) readAndDecode(resp *http.Response, trace *callTrace)
 	return nil
 }
 
-// readBody appends the whole body to buf, growing it as needed.
+// maxPreallocation bounds what a declared Content-Length reserves before a
+// byte has arrived: the header is the server's word, the bytes are facts.
+// A longer body grows the buffer as it arrives.
+const maxPreallocation = 16 << 20
+
+// readBody appends the whole body to buf, growing it as needed; length is
+// the declared length (-1 when unknown).
 func readBody(r io.Reader, length int64, buf []byte) ([]byte, error) {
-	if length > 0 && int64(cap(buf)) < length && length < 1<<30 {
+	length = min(length, maxPreallocation)
+	if length > 0 && int64(cap(buf)) < length {
 		buf = make([]byte, 0, length+1) // +1: the read that sees the end
 	}
 	for {
@@ -236,13 +247,19 @@ func (b *attemptBody) Read(p []byte) (int, error) {
 // limitedBody fails a body longer than max_response_bytes. The limit is
 // kept here rather than by resty's own option, which reads the body 512
 // bytes at a time (a quarter of the plugin's CPU in a backfill went there):
-// without it resty reads the body in large chunks.
+// without it resty reads the body in large chunks. A body whose declared
+// Content-Length is over the limit fails at the first read, before anything
+// is read or allocated for it.
 type limitedBody struct {
 	io.ReadCloser
-	left int64
+	left         int64
+	declaredOver bool
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.declaredOver {
+		return 0, resty.ErrResponseBodyTooLarge
+	}
 	if b.left <= 0 {
 		// At the limit: one more byte says whether the body is longer.
 		var one [1]byte

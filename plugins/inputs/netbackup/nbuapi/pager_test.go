@@ -224,6 +224,20 @@ func TestResourceDecoding(t *testing.T) {
 	require.Equal(t, []string{"u7"}, r.Relationships["owner"].IDs())
 }
 
+// A malformed meta.page.cursor costs its item, not its page: the item is
+// left out and reported, the next one is decoded.
+func TestResourceDecoding_MalformedCursorCostsItsItem(t *testing.T) {
+	page := `{"data":[{"type":"job","id":"1","attributes":{},"meta":{"page":{"cursor":{"x":1},"other":2},"more":3}},` +
+		`{"type":"job","id":"2","attributes":{}}],"meta":{"pagination":{"next":"c"}}}`
+	items, skipped, err := DecodePage[struct{}]([]byte(page))
+	require.NoError(t, err)
+	require.Len(t, items, 1)
+	require.Equal(t, "2", items[0].ID)
+	require.Len(t, skipped, 1)
+	require.Equal(t, "1", skipped[0].ID)
+	require.Equal(t, "meta.page.cursor", skipped[0].Attribute)
+}
+
 func TestRelationshipIDs(t *testing.T) {
 	tests := map[string][]string{
 		`{"type":"a","id":"1"}`:                         {"1"},

@@ -117,12 +117,15 @@ func scanRelationships(s *jsonscan.Scanner, out *map[string]Relationship) error 
 	return nil
 }
 
-// scanItemMeta reads meta.page.cursor of an item.
+// scanItemMeta reads meta.page.cursor of an item. A cursor that is not text
+// is reported after both objects have been read to their end, so that the
+// scanner is after meta and the item alone is malformed.
 func scanItemMeta(s *jsonscan.Scanner, cursor *string) error {
 	if s.Peek() != jsonscan.Object {
 		s.Skip()
 		return nil
 	}
+	var bad error
 	s.ObjectStart()
 	for s.More('}') {
 		if string(s.Name()) != "page" || s.Peek() != jsonscan.Object {
@@ -136,13 +139,13 @@ func scanItemMeta(s *jsonscan.Scanner, cursor *string) error {
 				continue
 			}
 			text, err := ScanText(s, "meta.page.cursor")
-			if err != nil {
-				return err
+			if err != nil && bad == nil {
+				bad = err
 			}
 			*cursor = text
 		}
 	}
-	return nil
+	return bad
 }
 
 // Relationship is a JSON:API relationship; its data is one {type,id}, a

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // loginPath is the endpoint that trades a user name and password for a
@@ -52,7 +54,7 @@ func (s *session) invalidate(token string) {
 // a session token (logging in when there is none or it is due for renewal).
 func (c *Client) credential(ctx context.Context) (string, error) {
 	if !c.UsesLogin() {
-		return readSecret(c.apiKey, "api_key")
+		return readSecret(c.apiKey, "api_key", true)
 	}
 	s := &c.session
 	s.mu.Lock()
@@ -75,11 +77,11 @@ type loginResponse struct {
 
 // logIn runs POST /login; the caller holds c.session.mu.
 func (c *Client) logIn(ctx context.Context) (string, error) {
-	user, err := readSecret(c.login.username, "username")
+	user, err := readSecret(c.login.username, "username", false)
 	if err != nil {
 		return "", err
 	}
-	password, err := readSecret(c.login.password, "password")
+	password, err := readSecret(c.login.password, "password", false)
 	if err != nil {
 		return "", err
 	}
@@ -134,13 +136,29 @@ func (c *Client) logIn(ctx context.Context) (string, error) {
 }
 
 // readSecret reads one credential, naming the option when it cannot.
-func readSecret(s Secret, option string) (string, error) {
+//
+// A credential with a control character where it cannot be meant (most
+// often the trailing newline of a secret file) is refused before anything
+// is sent: an API key travels in a header (inHeader), where Go refuses any control
+// character at every attempt (retried for a minute, to no end); a user
+// name or password travels in the login body, which can carry one inside
+// (a password may hold a line break), but one at either end is almost
+// surely the file's, and a refused login pauses logins and may lock the
+// account. It is not trimmed instead: the value that is not the one meant
+// should be fixed where it is kept. The error never quotes the value.
+func readSecret(s Secret, option string, inHeader bool) (string, error) {
 	if s == nil {
 		return "", fmt.Errorf("option %s is not set", option)
 	}
 	value, err := s()
 	if err != nil {
 		return "", fmt.Errorf("reading the secret of option %s: %w", option, err)
+	}
+	if inHeader && strings.ContainsFunc(value, unicode.IsControl) {
+		return "", fmt.Errorf("option %s contains a line break or control character (a trailing newline in a secret file?): remove it", option)
+	}
+	if value != strings.TrimFunc(value, unicode.IsControl) {
+		return "", fmt.Errorf("option %s ends (or starts) with a line break or control character (a trailing newline in a secret file?): remove it", option)
 	}
 	return value, nil
 }

@@ -795,6 +795,34 @@ func TestNbuClient_SecretsNeverInErrors(t *testing.T) {
 	}
 }
 
+// A credential read from a secret file with its trailing newline is
+// refused before anything is sent: Go would refuse the header at every
+// attempt (retried for a minute), and the server the password (a refused
+// login, paused for a minute). The error names the option, not the value.
+// (A line break inside a password is sent: the login body can carry it.)
+func TestNbuClient_CredentialWithALineBreakFailsAtOnce(t *testing.T) {
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) { nbcWriteJSON(w, http.StatusOK, `{}`) })
+	withKey := nbcConfig(t, srv.Server)
+	withKey.APIKey = staticSecret(nbcTestKey + "\n")
+	withPassword := nbcLoginConfig(t, srv.Server)
+	withPassword.Password = staticSecret("pa55-word\r\n")
+	for option, cfg := range map[string]Config{"api_key": withKey, "password": withPassword} {
+		t.Run(option, func(t *testing.T) {
+			c := newNbcClient(t, cfg)
+			ctx, stats := nbcStats()
+			start := time.Now()
+			err := c.Get(ctx, "/admin/jobs", nil, &struct{}{})
+			require.ErrorContains(t, err, "option "+option+" ")
+			require.ErrorContains(t, err, " a line break or control character (a trailing newline in a secret file?): remove it")
+			require.NotContains(t, err.Error(), nbcTestKey)
+			require.NotContains(t, err.Error(), "pa55-word")
+			require.Zero(t, srv.requests.Load())
+			require.Zero(t, stats.Snapshot().Requests, "nothing was sent")
+			require.Less(t, time.Since(start), time.Second, "not retried")
+		})
+	}
+}
+
 func TestNbuClient_RequiresACredential(t *testing.T) {
 	base, err := url.Parse("https://nbu:1556/netbackup")
 	require.NoError(t, err)

@@ -103,8 +103,14 @@ func (s *BudgetShare) Part() int {
 }
 
 // acquire waits for a slot; release gives it back. A cancelled wait takes
-// no slot (or gives back the one granted at the same instant).
+// no slot (or gives back the one granted at the same instant). The error is
+// a *notSentError, which says whether the request had to wait for a slot: a
+// context that had ended before, with a slot free, is not the budget's
+// doing.
 func (s *BudgetShare) acquire(ctx context.Context) (release func(), err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &notSentError{err: err}
+	}
 	b := s.budget
 	b.mu.Lock()
 	w := &waiter{ready: make(chan struct{})}
@@ -113,6 +119,7 @@ func (s *BudgetShare) acquire(ctx context.Context) (release func(), err error) {
 	}
 	s.queue = append(s.queue, w)
 	b.grant()
+	waited := !w.granted
 	b.mu.Unlock()
 
 	select {
@@ -122,21 +129,21 @@ func (s *BudgetShare) acquire(ctx context.Context) (release func(), err error) {
 		}
 		// Granted as the context ended: nothing is sent with it.
 		s.release()
-		return nil, ctx.Err()
+		return nil, &notSentError{err: ctx.Err(), waitedForSlot: waited}
 	case <-ctx.Done():
 	}
 	b.mu.Lock()
 	if w.granted {
 		b.mu.Unlock()
 		s.release()
-		return nil, ctx.Err()
+		return nil, &notSentError{err: ctx.Err(), waitedForSlot: waited}
 	}
 	s.queue = slices.DeleteFunc(s.queue, func(q *waiter) bool { return q == w })
 	if len(s.queue) == 0 {
 		b.dropWaiting(s)
 	}
 	b.mu.Unlock()
-	return nil, ctx.Err()
+	return nil, &notSentError{err: ctx.Err(), waitedForSlot: true}
 }
 
 // release gives a slot back.

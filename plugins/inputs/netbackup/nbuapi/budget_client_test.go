@@ -90,6 +90,29 @@ func TestNbuClient_WaitForASlotEndsAtTheDeadline(t *testing.T) {
 	require.EqualValues(t, 1, stats.Snapshot().Errors)
 }
 
+// A request whose context has already ended (a shutdown, a deadline passed
+// during a backoff wait) is not sent, and the error says why: not the
+// budget, which has every slot free.
+func TestNbuClient_EndedContextDoesNotBlameTheBudget(t *testing.T) {
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) { nbcWriteJSON(w, http.StatusOK, `{}`) })
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := c.Get(cancelled, "/admin/jobs", nil, &struct{}{})
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorContains(t, err, "GET /admin/jobs not sent: the gather was cancelled (the plugin is stopping, or the gather no longer needs it)")
+	require.NotContains(t, err.Error(), "max_concurrent_requests")
+
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	err = c.Get(expired, "/admin/jobs", nil, &struct{}{})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorContains(t, err, "GET /admin/jobs not sent: the gather's time (gather_timeout) had run out")
+	require.NotContains(t, err.Error(), "max_concurrent_requests")
+	require.Zero(t, srv.requests.Load())
+}
+
 // Nothing of an answer stays reachable from the request's context once the
 // call returned: a gather's context lives as long as the gather, and a
 // backfill makes thousands of requests under it.

@@ -275,11 +275,17 @@ func (c *Client) send(ctx context.Context, req request, credential string) (*res
 
 // transportError says what went wrong when no usable response came back.
 func (c *Client) transportError(ctx context.Context, req request, attempts int, err error) error {
-	var wait *slotWaitError
+	var notSent *notSentError
 	switch {
-	case errors.As(err, &wait):
+	case errors.As(err, &notSent) && notSent.waitedForSlot:
 		return fmt.Errorf("%s %s not sent: no free request slot before the gather ended (max_concurrent_requests is shared by every server; "+
-			"raise it, or gather_timeout): %w", req.method, req.path, wait.err)
+			"raise it, or gather_timeout): %w", req.method, req.path, notSent.err)
+	case errors.As(err, &notSent) && attempts <= 1:
+		return fmt.Errorf("%s %s not sent: %s: %w", req.method, req.path, contextEnd(notSent.err), notSent.err)
+	case errors.As(err, &notSent):
+		// A retry whose context ended during its backoff wait.
+		return fmt.Errorf("%s %s interrupted after %d attempt(s): %s: %w", req.method, req.path, attempts-1,
+			contextEnd(notSent.err), notSent.err)
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
 		return fmt.Errorf("%s %s: the response is larger than max_response_bytes (%d bytes); raise the option max_response_bytes if the server really sends that much: %w",
 			req.method, req.path, c.maxResponseBytes, err)
@@ -298,6 +304,15 @@ func (c *Client) transportError(ctx context.Context, req request, attempts int, 
 		return fmt.Errorf("%s %s: %w", req.method, req.path, innerError(err))
 	}
 	return fmt.Errorf("%s %s failed after %d attempt(s): %w", req.method, req.path, attempts, err)
+}
+
+// contextEnd says in the user's words why a request's context ended: the
+// gather's deadline, or a cancellation (shutdown, or a walk stopped early).
+func contextEnd(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "the gather's time (gather_timeout) had run out"
+	}
+	return "the gather was cancelled (the plugin is stopping, or the gather no longer needs it)"
 }
 
 // statusError turns a non-2xx response into *Error; secrets are removed

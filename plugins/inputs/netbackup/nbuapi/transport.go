@@ -76,15 +76,23 @@ type countingTransport struct {
 	share   *BudgetShare
 }
 
-// slotWaitError is a request that ended while it waited for a slot of the
-// budget: it was never sent.
-type slotWaitError struct{ err error }
-
-func (e *slotWaitError) Error() string {
-	return "no free request slot (max_concurrent_requests) before the end: " + e.err.Error()
+// notSentError is an attempt that was never sent because its context
+// ended: while it waited for a slot of the budget (waitedForSlot), or
+// before (a shutdown, a deadline passed during a backoff wait), when the
+// budget is not to blame.
+type notSentError struct {
+	err           error
+	waitedForSlot bool
 }
 
-func (e *slotWaitError) Unwrap() error { return e.err }
+func (e *notSentError) Error() string {
+	if e.waitedForSlot {
+		return "no free request slot (max_concurrent_requests) before the end: " + e.err.Error()
+	}
+	return "not sent: " + e.err.Error()
+}
+
+func (e *notSentError) Unwrap() error { return e.err }
 
 // errAttemptTimeout is an attempt that ran out of its per-attempt timeout;
 // errAnswerCut one that ran out while its answer was being read.
@@ -97,7 +105,7 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	ctx := req.Context()
 	release, err := t.share.acquire(ctx)
 	if err != nil {
-		return nil, &slotWaitError{err: err}
+		return nil, err
 	}
 	retry := false
 	var attempt int64

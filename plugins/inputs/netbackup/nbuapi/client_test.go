@@ -619,6 +619,46 @@ func TestNbuClient_PingProbesVersionsNewestFirst(t *testing.T) {
 	require.Len(t, probed, 5, "the result is cached per client")
 }
 
+// A role without the right to read jobs gets 403 (or 404) on the probe: the
+// server took the version and refused the role, so the version is settled
+// and the collectors the role may run still work.
+func TestNbuClient_ProbeDeniedByTheRoleSettlesTheVersion(t *testing.T) {
+	for _, status := range []int{http.StatusForbidden, http.StatusNotFound} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			var mu sync.Mutex
+			var probed []string
+			srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+				accept := r.Header.Get("Accept")
+				version := accept[strings.Index(accept, "version=")+len("version="):]
+				switch r.URL.Path {
+				case "/netbackup/ping":
+					_, _ = io.WriteString(w, "1718000000123") // no version header
+				case "/netbackup/admin/jobs":
+					mu.Lock()
+					probed = append(probed, version)
+					mu.Unlock()
+					if version > "12.0" && len(version) == 4 {
+						nbcWriteJSON(w, http.StatusNotAcceptable, nbcEnvelope(8961, "Invalid Accept type."))
+						return
+					}
+					nbcWriteJSON(w, status, nbcEnvelope(9000, "no permission"))
+				default:
+					assert.Equal(t, "12.0", version)
+					nbcWriteJSON(w, http.StatusOK, `{"data":[]}`)
+				}
+			})
+			cfg := nbcConfig(t, srv.Server)
+			cfg.APIVersion = "auto"
+			c := newNbcClient(t, cfg)
+			res, err := c.Ping(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, Version{12, 0}, res.Version)
+			require.Equal(t, []string{"14.0", "13.0", "12.0"}, probed)
+			require.NoError(t, c.Get(context.Background(), "/storage/storage-units", nil, &Page[struct{}]{}))
+		})
+	}
+}
+
 func TestNbuClient_ProbeStopsOn401(t *testing.T) {
 	var probes atomic.Int64
 	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {

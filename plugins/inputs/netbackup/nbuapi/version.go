@@ -107,9 +107,15 @@ func (c *Client) versionFor(ctx context.Context) (Version, error) {
 	return c.negotiate(ctx)
 }
 
+// probePath is the endpoint negotiate probes.
+const probePath = "/admin/jobs"
+
 // negotiate probes the known versions newest first with an authenticated
 // one-item jobs request: 406 means "too new, step down"; 401 stops at once
-// (the credential is wrong whatever the version). The result is cached.
+// (the credential is wrong whatever the version, and the server may check
+// it before the version); another refusal of the request itself, such as
+// 403 or 404 for a role without the right to read jobs, settles the version
+// (see versionAccepted). The result is cached.
 func (c *Client) negotiate(ctx context.Context) (Version, error) {
 	c.versions.negotiateMu.Lock()
 	defer c.versions.negotiateMu.Unlock()
@@ -119,8 +125,11 @@ func (c *Client) negotiate(ctx context.Context) (Version, error) {
 	query := url.Values{"page[limit]": []string{"1"}}
 	var lastErr error
 	for _, v := range knownVersions {
-		_, err := c.exchange(ctx, request{method: http.MethodGet, path: "/admin/jobs", query: query, version: v})
-		if err == nil {
+		_, err := c.exchange(ctx, request{method: http.MethodGet, path: probePath, query: query, version: v})
+		if err == nil || versionAccepted(err) {
+			if err != nil {
+				c.log.Debugf("the version probe was refused (%v), but in API version %s", err, v)
+			}
 			c.versions.negotiated.set(v)
 			c.log.Debugf("negotiated NetBackup API version %s", v)
 			return v, nil
@@ -133,4 +142,22 @@ func (c *Client) negotiate(ctx context.Context) (Version, error) {
 	}
 	return Version{}, fmt.Errorf("negotiating the API version: the server refused every version from %s down to %s: %w",
 		knownVersions[0], knownVersions[len(knownVersions)-1], errors.Join(lastErr))
+}
+
+// versionAccepted reports whether the probe's error still shows that the
+// server took the version: a 4xx of the probe itself about the request or
+// the role's rights (403, 404, 400, ...). Not 406 (the version itself),
+// 401 (the credential, which may be checked first), 429 or a 5xx or
+// transport failure (no answer about the version at all), nor a failed
+// login.
+func versionAccepted(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Path != probePath || e.Status < 400 || e.Status >= 500 {
+		return false
+	}
+	switch e.Status {
+	case http.StatusUnauthorized, http.StatusNotAcceptable, http.StatusUnsupportedMediaType, http.StatusTooManyRequests:
+		return false
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package nbuapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -235,7 +236,9 @@ func answerError(resp *resty.Response) error {
 func (c *Client) send(ctx context.Context, req request, credential string) (*resty.Response, error) {
 	trace := &callTrace{method: req.method, path: req.path, login: req.path == loginPath}
 	if req.out != nil {
-		trace.decode = func(body []byte) error { return decodeJSON(req.method, req.path, body, req.out, credential) }
+		trace.decode = func(status int, body []byte) error {
+			return decodeJSON(req.method, req.path, status, body, req.out, credential)
+		}
 	}
 	ctx = withCallTrace(ctx, trace)
 	r := c.resty.R().SetContext(ctx)
@@ -341,10 +344,15 @@ func (c *Client) statusError(req request, resp *resty.Response, secrets ...strin
 }
 
 // decodeJSON decodes a successful body; an HTML page or broken JSON gives
-// an error naming the request.
-func decodeJSON(method, path string, body []byte, out any, secrets ...string) error {
-	if out == nil || len(body) == 0 {
+// an error naming the request. An empty body is an error too unless the
+// status is 204: left as the zero value, a page would read as an empty
+// list and its collector would report nothing.
+func decodeJSON(method, path string, status int, body []byte, out any, secrets ...string) error {
+	if out == nil || status == http.StatusNoContent {
 		return nil
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return fmt.Errorf("%s %s: the server (or a proxy) answered %d with an empty body where JSON was expected", method, path, status)
 	}
 	if err := unmarshalAnswer(body, out); err != nil {
 		snippet := sanitizeSnippet(redactPrefix(string(body), snippetLength, secrets))

@@ -510,6 +510,26 @@ func TestNbuClient_InvalidJSONNamesThePath(t *testing.T) {
 	require.Equal(t, int64(1), stats.Snapshot().Errors)
 }
 
+// An empty 200 where a value is expected is an error, not an empty page
+// (collectors would report "nothing"); a 204 is the server saying so.
+func TestNbuClient_EmptyBodyWhereAValueIsExpected(t *testing.T) {
+	var status atomic.Int64
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(int(status.Load()))
+	})
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	status.Store(http.StatusOK)
+	err := c.Get(context.Background(), "/admin/jobs", nil, &Page[struct{}]{})
+	require.ErrorContains(t, err, "GET /admin/jobs: the server (or a proxy) answered 200 with an empty body")
+	require.Equal(t, int64(1), srv.requests.Load(), "not retried")
+	require.NoError(t, c.Get(context.Background(), "/admin/jobs", nil, nil), "no value expected")
+
+	status.Store(http.StatusNoContent)
+	page := Page[struct{}]{}
+	require.NoError(t, c.Get(context.Background(), "/admin/jobs", nil, &page))
+	require.Empty(t, page.Data)
+}
+
 func TestNbuClient_HTMLErrorPage(t *testing.T) {
 	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")

@@ -21,7 +21,7 @@ type callTrace struct {
 	// the buffer of the attempt's slot (see countingTransport); it must keep
 	// no reference to the bytes. decoded and decodeErr are the last
 	// attempt's outcome (the attempts of a call run one after the other).
-	decode    func(body []byte) error
+	decode    func(status int, body []byte) error
 	decoded   bool
 	decodeErr error
 

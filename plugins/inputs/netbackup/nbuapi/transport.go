@@ -193,7 +193,7 @@ func (t *countingTransport) readAndDecode(resp *http.Response, trace *callTrace)
 		return err
 	}
 	trace.decoded = true
-	trace.decodeErr = trace.decode(data)
+	trace.decodeErr = trace.decode(resp.StatusCode, data)
 	resp.Body = http.NoBody
 	resp.ContentLength = 0
 	return nil

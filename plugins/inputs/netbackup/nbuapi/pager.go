@@ -2,6 +2,7 @@ package nbuapi
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/url"
 	"strconv"
@@ -35,6 +36,7 @@ type Pager[A any] struct {
 	query  url.Values
 	offset int64
 	seen   map[string]bool // cursors followed, so that a repeated one ends the walk
+	stuck  error           // why the walk cannot go on after the page handed over last
 	done   bool
 }
 
@@ -46,7 +48,8 @@ func NewPager[A any](c *Client, l List) *Pager[A] {
 }
 
 // Done reports that the collection has been read to its end (or that a
-// page failed): Next would send no request.
+// page failed, or that the walk could not go on and Next said why): Next
+// would return nothing more.
 func (p *Pager[A]) Done() bool { return p.done }
 
 // Next requests the next page. After an error the pager is done: a page
@@ -56,6 +59,10 @@ func (p *Pager[A]) Next(ctx context.Context) ([]Resource[A], error) {
 	if p.done {
 		return nil, nil
 	}
+	if p.stuck != nil {
+		p.done = true
+		return nil, p.stuck
+	}
 	if p.list.Paging == OffsetPaging {
 		p.query.Set("page[offset]", strconv.FormatInt(p.offset, 10))
 	}
@@ -64,43 +71,46 @@ func (p *Pager[A]) Next(ctx context.Context) ([]Resource[A], error) {
 		p.done = true
 		return nil, err
 	}
-	p.advance(&pg)
+	// A page that cannot be followed is still handed over; the next call
+	// says why the walk stops, so that the list does not look complete.
+	p.stuck = p.advance(&pg)
 	return pg.Data, nil
 }
 
-// advance moves past pg, or ends the walk when pg was the last page.
-func (p *Pager[A]) advance(pg *Page[A]) {
+// advance moves past pg, or ends the walk when pg was the last page. The
+// error is a next page the walk cannot follow without looping.
+func (p *Pager[A]) advance(pg *Page[A]) error {
 	next := pg.nextText()
 	if next == "" || len(pg.Data)+len(pg.Skipped) == 0 {
 		p.done = true
-		return
+		return nil
 	}
 	switch p.list.Paging {
 	case CursorPaging:
-		// A server repeating a cursor would loop forever.
 		if p.seen == nil {
 			p.seen = make(map[string]bool)
 		}
 		if p.seen[next] {
-			p.done = true
-			return
+			return fmt.Errorf("GET %s: the server sent the next-page cursor %q a second time; the walk stops rather than loop, "+
+				"and the list is incomplete", p.list.Path, sanitizeSnippet(next))
 		}
 		p.seen[next] = true
 		p.query.Set("page[after]", next)
 	case OffsetPaging:
 		if last := pg.last; last != nil && p.offset >= *last {
 			p.done = true // this was the last page
-			return
+			return nil
 		}
 		// Follow the server's next offset, not offset+limit: it may cap
 		// page[limit], so a short page is not always the last one.
 		n, err := strconv.ParseInt(next, 10, 64)
 		if err != nil || n <= p.offset {
-			p.done = true // no progress: stop rather than loop
-			return
+			return fmt.Errorf("GET %s: the next page's offset %s does not move past the current one (%d); the walk stops rather than loop, "+
+				"and the list is incomplete", p.list.Path, sanitizeSnippet(next), p.offset)
 		}
 		p.offset = n
 	}
+	return nil
 }
 
 // Items walks a whole collection item by item, one page in memory at a

@@ -126,15 +126,31 @@ func TestCursorItems_StopsWhenTheCallerStops(t *testing.T) {
 	require.Len(t, *queries, 2, "no page is fetched after the caller stopped")
 }
 
-func TestCursorItems_RepeatedCursorStops(t *testing.T) {
+// A server repeating a cursor would loop forever: the walk stops, and says
+// that the list is incomplete rather than looking complete.
+func TestCursorItems_RepeatedCursorStopsWithAnError(t *testing.T) {
 	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
 		nbcWriteJSON(w, http.StatusOK, `{"data":[`+pagTestItems(0, 2)+`],"meta":{"pagination":{"next":"same"}}}`)
 	})
 	c := newNbcClient(t, nbcConfig(t, srv.Server))
 	got, errs := pagTestCollect(cursorItems[pagTestAttrs](context.Background(), c, "/x", nil, 2))
-	require.Empty(t, errs)
-	require.Len(t, got, 4)
+	require.Len(t, got, 4, "the pages read are handed over")
+	require.Len(t, errs, 1)
+	require.ErrorContains(t, errs[0], `GET /x: the server sent the next-page cursor "same" a second time`)
 	require.Equal(t, int64(2), srv.requests.Load())
+}
+
+// A next offset that does not move forward would loop forever too.
+func TestOffsetItems_NextOffsetNotForwardStopsWithAnError(t *testing.T) {
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		nbcWriteJSON(w, http.StatusOK, `{"data":[`+pagTestItems(0, 2)+`],"meta":{"pagination":{"next":0}}}`)
+	})
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	got, errs := pagTestCollect(offsetItems[pagTestAttrs](context.Background(), c, "/storage/disk-pools", nil, 2))
+	require.Len(t, got, 2)
+	require.Len(t, errs, 1)
+	require.ErrorContains(t, errs[0], "GET /storage/disk-pools: the next page's offset 0 does not move past the current one (0)")
+	require.Equal(t, int64(1), srv.requests.Load())
 }
 
 // pagTestOffsetServer serves total items in offset pages with NetBackup's

@@ -38,6 +38,15 @@ func (l requestLog) answered(req *http.Request, attempt int64, took time.Duratio
 		roundDuration(took), attemptSuffix(attempt))
 }
 
+// readFailed logs a request whose answer could not be read whole.
+func (l requestLog) readFailed(req *http.Request, attempt int64, took time.Duration, status int, err error) {
+	if !l.debugEnabled() {
+		return
+	}
+	l.log.Debugf("server %s: %s %s: %d %s, but reading the answer failed after %s%s: %v", l.server, req.Method, l.target(req),
+		status, http.StatusText(status), roundDuration(took), attemptSuffix(attempt), innerError(err))
+}
+
 // failed logs a request that got no response.
 func (l requestLog) failed(req *http.Request, attempt int64, took time.Duration, err error) {
 	if !l.debugEnabled() {

@@ -81,6 +81,30 @@ func TestRequestLog_TransportFailureIsOneLine(t *testing.T) {
 	require.Contains(t, failed[1], "(attempt 2)")
 }
 
+// An answer whose body cannot be read whole is logged as failed, not as
+// "200 OK": here a body over max_response_bytes, decoded in the transport.
+func TestRequestLog_FailedReadIsLoggedAsFailed(t *testing.T) {
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		nbcWriteJSON(w, http.StatusOK, `{"data":"`+strings.Repeat("x", 4096)+`"}`)
+	})
+	log := &testutil.CaptureLogger{}
+	cfg := nbcConfig(t, srv.Server)
+	cfg.Log = log
+	cfg.MaxResponseBytes = 1024
+	c := newNbcClient(t, cfg)
+	var page struct{ Data string }
+	require.Error(t, c.Get(context.Background(), "/admin/jobs", nil, &page))
+
+	var lines []string
+	for _, line := range linesAt(log, testutil.LevelDebug) {
+		if strings.Contains(line, "GET /admin/jobs") {
+			lines = append(lines, line)
+		}
+	}
+	require.Len(t, lines, 1, "%q", lines)
+	require.Regexp(t, `: GET /admin/jobs: 200 OK, but reading the answer failed after [0-9.]+[µm]?s \(attempt 1\): .*too large`, lines[0])
+}
+
 // While a request is retried, one info line per wait says which request,
 // which attempt, why and how long the wait is; a success after retries
 // returns no error.

@@ -145,10 +145,14 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if t.limit > 0 {
 		body = &limitedBody{ReadCloser: body, left: t.limit, declaredOver: resp.ContentLength > t.limit}
 	}
-	resp.Body = &countedBody{ReadCloser: body, done: func() {
+	resp.Body = &countedBody{ReadCloser: body, done: func(readErr error) {
 		took := time.Since(start)
 		countAttempt(ctx, took, retry)
-		t.log.answered(req, attempt, took, resp.StatusCode)
+		if readErr != nil {
+			t.log.readFailed(req, attempt, took, resp.StatusCode, readErr)
+		} else {
+			t.log.answered(req, attempt, took, resp.StatusCode)
+		}
 		if !decodeHere {
 			end()
 		}
@@ -284,16 +288,28 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// countedBody ends its attempt when it is closed, with the first error a
+// read gave (a cut, a reset, the limit), so that the attempt is logged as
+// failed rather than answered.
 type countedBody struct {
 	io.ReadCloser
-	closed atomic.Bool
-	done   func()
+	readErr error
+	closed  atomic.Bool
+	done    func(readErr error)
+}
+
+func (b *countedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && b.readErr == nil {
+		b.readErr = err
+	}
+	return n, err
 }
 
 func (b *countedBody) Close() error {
 	err := b.ReadCloser.Close()
 	if b.closed.CompareAndSwap(false, true) {
-		b.done()
+		b.done(b.readErr)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package nbuapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi/jsonscan"
 )
 
 type pagTestAttrs struct {
@@ -252,6 +255,25 @@ func TestResourceDecoding_MalformedCursorCostsItsItem(t *testing.T) {
 	require.Len(t, skipped, 1)
 	require.Equal(t, "1", skipped[0].ID)
 	require.Equal(t, "meta.page.cursor", skipped[0].Attribute)
+}
+
+// failingAttrs is a ScanDecoder that reads past its value and fails with
+// an error of its own kind.
+type failingAttrs struct{}
+
+func (*failingAttrs) DecodeJSONScan(s *jsonscan.Scanner) error {
+	s.Skip()
+	return errors.New("unreadable attributes")
+}
+
+// Whatever error a ScanDecoder returns, its item is left out, not kept
+// half-decoded.
+func TestResourceDecoding_ScanDecoderErrorCostsItsItem(t *testing.T) {
+	items, skipped, err := DecodePage[failingAttrs]([]byte(`{"data":[{"type":"job","id":"1","attributes":{}}]}`))
+	require.NoError(t, err)
+	require.Empty(t, items)
+	require.Len(t, skipped, 1)
+	require.ErrorContains(t, skipped[0], "job 1: unreadable attributes")
 }
 
 func TestRelationshipIDs(t *testing.T) {

@@ -69,9 +69,12 @@ func (r *Resource[A]) scan(s *jsonscan.Scanner) error {
 		if s.Err() != nil {
 			return s.Err()
 		}
-		var attrErr *AttributeError
-		if errors.As(err, &attrErr) && bad == nil {
-			bad = attrErr
+		if err != nil && bad == nil {
+			// Any error of a member makes the item malformed, whatever
+			// its type (a ScanDecoder may return its own).
+			if !errors.As(err, &bad) {
+				bad = &AttributeError{Err: err}
+			}
 		}
 	}
 	if err := s.Err(); err != nil {

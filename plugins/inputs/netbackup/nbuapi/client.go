@@ -264,14 +264,20 @@ func (c *Client) send(ctx context.Context, req request, credential string) (*res
 		target += "?" + q
 	}
 	resp, err := r.Execute(req.method, target)
+	answered := resp != nil && resp.RawResponse != nil
+	if ctx.Err() != nil && answered && (err != nil || retryableStatus(resp.StatusCode())) {
+		// The context ended during a backoff wait: resty stops and returns
+		// the last response. Say that the gather was interrupted, and what
+		// the server had answered.
+		cause := ctx.Err()
+		if err != nil && !errors.Is(err, cause) {
+			cause = fmt.Errorf("%w (%w)", cause, err)
+		}
+		return resp, fmt.Errorf("%s %s interrupted after %d attempt(s) (last status %d %s): %w",
+			req.method, req.path, r.Attempt, resp.StatusCode(), http.StatusText(resp.StatusCode()), cause)
+	}
 	if err != nil {
 		return resp, c.transportError(ctx, req, r.Attempt, err)
-	}
-	if ctx.Err() != nil && retryableStatus(resp.StatusCode()) {
-		// resty stops retrying when the context ends and returns the last
-		// status: say that the gather was interrupted, not just "503".
-		return resp, fmt.Errorf("%s %s interrupted after %d attempt(s) (last status %d): %w",
-			req.method, req.path, r.Attempt, resp.StatusCode(), ctx.Err())
 	}
 	return resp, nil
 }

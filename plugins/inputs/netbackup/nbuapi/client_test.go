@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/influxdata/telegraf/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
@@ -563,6 +564,33 @@ func TestNbuClient_ContextEndsTheWait(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	require.ErrorContains(t, err, "GET /admin/jobs interrupted after 1 attempt(s)")
 	require.Equal(t, int64(1), srv.requests.Load(), "no attempt after the shutdown")
+}
+
+// A gather that ends during a backoff wait says what the server last
+// answered, not only that it was interrupted.
+func TestNbuClient_ContextEndsDuringTheBackoffNamesTheLastStatus(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		nbcWriteJSON(w, http.StatusServiceUnavailable, nbcEnvelope(8000, "busy"))
+	})
+	log := &testutil.CaptureLogger{}
+	cfg := nbcConfig(t, srv.Server)
+	cfg.Log = log
+	cfg.RetryWaitTime = 10 * time.Second
+	cfg.RetryMaxWaitTime = 10 * time.Second
+	c := newNbcClient(t, cfg)
+	go func() {
+		// The retry line is written as the backoff wait begins.
+		for len(log.Messages()) == 0 || !strings.Contains(log.Messages()[len(log.Messages())-1].Text, "retrying in") {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	err := c.Get(ctx, "/admin/jobs", nil, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorContains(t, err, "GET /admin/jobs interrupted after 1 attempt(s) (last status 503 Service Unavailable)")
+	require.Equal(t, int64(1), srv.requests.Load())
 }
 
 func TestNbuClient_PingReadsVersionHeader(t *testing.T) {

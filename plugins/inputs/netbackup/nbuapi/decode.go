@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -43,11 +42,6 @@ var decodeOptions = json.JoinOptions(
 // read a recorded answer in tests and tools.
 func Unmarshal(data []byte, out any) error {
 	return json.Unmarshal(data, out, decodeOptions)
-}
-
-// UnmarshalRead is Unmarshal for a stream: a page decoded while it arrives.
-func UnmarshalRead(r io.Reader, out any) error {
-	return json.UnmarshalRead(r, out, decodeOptions)
 }
 
 // ItemError is an item of a collection that could not be decoded (a text

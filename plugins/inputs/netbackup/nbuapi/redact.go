@@ -15,18 +15,13 @@ const redacted = "[redacted]"
 // blank out ordinary words.
 const minRedactedLength = 4
 
-// redactText replaces every occurrence of a secret in text. A server may
-// echo what it received inside a JSON string, so each character of a secret
-// is also recognised in any JSON escape of it (\", \/, \\, \u0022,
+// redactPrefix replaces every occurrence of a secret in the first limit
+// bytes of text, for an error that quotes no more: an occurrence that starts
+// within the limit is replaced whole, so that no part of a secret is quoted,
+// and the work stays bounded by the limit however long the body is. A server
+// may echo what it received inside a JSON string, so each character of a
+// secret is also recognised in any JSON escape of it (\", \/, \\, \u0022,
 // \u00E9, a surrogate pair).
-func redactText(text string, secrets ...string) string {
-	return redactPrefix(text, len(text), secrets)
-}
-
-// redactPrefix is redactText of the first limit bytes of text, for an error
-// that quotes no more: an occurrence that starts within the limit is
-// replaced whole, so that no part of a secret is quoted, and the work stays
-// bounded by the limit however long the body is.
 func redactPrefix(text string, limit int, secrets []string) string {
 	limit = min(limit, len(text))
 	var searched []string

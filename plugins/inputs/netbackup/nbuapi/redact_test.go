@@ -44,6 +44,11 @@ func jsonForms(s string) map[string]string {
 	}
 }
 
+// redactText is redactPrefix of the whole text.
+func redactText(text string, secrets ...string) string {
+	return redactPrefix(text, len(text), secrets)
+}
+
 func TestRedactText_JSONEscapedForms(t *testing.T) {
 	for name, form := range jsonForms(redactTestPassword) {
 		t.Run(name, func(t *testing.T) {

@@ -75,9 +75,6 @@ func (s *Scanner) Reset(data []byte) {
 // Err is the first syntax error met, nil if none.
 func (s *Scanner) Err() error { return s.err }
 
-// Offset is the position of the next byte to read.
-func (s *Scanner) Offset() int { return s.pos }
-
 func (s *Scanner) fail(format string, args ...any) {
 	if s.err == nil {
 		s.err = fmt.Errorf("invalid JSON at offset %d: %s", s.pos, fmt.Sprintf(format, args...))

@@ -5,8 +5,8 @@
 // A Client talks to one primary server. It negotiates the API version
 // (Ping reads the server's X-NetBackup-API-Version header, else it probes),
 // authenticates with an API key or a user name and password (a session
-// token, renewed before it expires), retries network errors, 429 and 5xx
-// with exponential backoff and Retry-After, keeps TLS 1.2 at least and a
+// token, renewed before it expires), retries network errors, 429, 500,
+// 502, 503 and 504 with exponential backoff and Retry-After, keeps TLS 1.2 at least and a
 // pooled transport, and turns NetBackup's error envelope into an *Error.
 // Stats counts the requests of any scope the caller marks with WithStats.
 //

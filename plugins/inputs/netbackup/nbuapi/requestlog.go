@@ -111,7 +111,7 @@ func roundDuration(d time.Duration) time.Duration {
 func (c *Client) retryWait(rc *resty.Client, resp *resty.Response) (time.Duration, error) {
 	minWait, maxWait := rc.RetryWaitTime, rc.RetryMaxWaitTime
 	attempt := resp.Request.Attempt // attempts made so far, 1-based
-	wait, _ := retryAfter(c.nowTime)(rc, resp)
+	wait := retryAfter(resp, c.nowTime())
 	why, note := c.retryReason(resp), ""
 	if wait > 0 {
 		why += ", Retry-After " + strings.TrimSpace(resp.Header().Get("Retry-After"))

@@ -19,7 +19,8 @@ import (
 // It says no to what another attempt cannot fix: a cancelled or expired
 // gather, a certificate that does not verify, a TLS version the server
 // refuses, a body over max_response_bytes, a refused redirect. Statuses: 429
-// and the transient 5xx, never 4xx such as 400, 401, 403, 404 or 406.
+// and the transient 5xx (500, 502, 503, 504; not 501 or 505), never 4xx
+// such as 400, 401, 403, 404 or 406.
 func shouldRetry(resp *resty.Response, err error) bool {
 	if err != nil {
 		if isContextError(err) && resp != nil && resp.Request != nil && resp.Request.Context().Err() == nil {
@@ -87,31 +88,26 @@ func isTLSError(err error) bool {
 	return strings.Contains(err.Error(), "tls: ")
 }
 
-// retryAfter is the resty SetRetryAfter callback: for 429 and 503 it honours
-// the Retry-After header; otherwise (0, nil) selects resty's jittered
-// exponential backoff. resty floors the result at retry_wait_time and caps
-// it at retry_max_wait_time.
-func retryAfter(now func() time.Time) resty.RetryAfterFunc {
-	return func(_ *resty.Client, resp *resty.Response) (time.Duration, error) {
-		if resp == nil {
-			return 0, nil
-		}
-		switch resp.StatusCode() {
-		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		default:
-			return 0, nil
-		}
-		wait, ok := parseRetryAfter(resp.Header().Get("Retry-After"), now())
-		if !ok {
-			return 0, nil
-		}
-		return wait, nil
+// retryAfter is the wait a 429 or 503 asks for in its Retry-After header;
+// 0 when there is none to honour (another status, no header, a value that
+// does not parse), and Client.retryWait then backs off. retryWait also
+// keeps the wait within retry_wait_time and retry_max_wait_time.
+func retryAfter(resp *resty.Response, now time.Time) time.Duration {
+	if resp == nil {
+		return 0
 	}
+	switch resp.StatusCode() {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	default:
+		return 0
+	}
+	wait, _ := parseRetryAfter(resp.Header().Get("Retry-After"), now)
+	return wait
 }
 
-// minimumRetryWait asks resty for its shortest wait (its floor,
-// retry_wait_time). Zero would mean "backoff" and a negative value would
-// mean the maximum wait.
+// minimumRetryWait is what a Retry-After of 0 or in the past becomes: the
+// shortest wait that is not 0 (which means "no Retry-After"); retryWait
+// raises it to retry_wait_time.
 const minimumRetryWait = time.Nanosecond
 
 // parseRetryAfter reads a Retry-After value: delta-seconds, an HTTP-date,

@@ -61,8 +61,7 @@ func retryTestResponse(status int, retryAfterValue string) *resty.Response {
 	return &resty.Response{RawResponse: &http.Response{StatusCode: status, Header: header}}
 }
 
-func TestRetryAfterCallback(t *testing.T) {
-	callback := retryAfter(func() time.Time { return retryTestNow })
+func TestRetryAfter(t *testing.T) {
 	tests := []struct {
 		name string
 		resp *resty.Response
@@ -80,9 +79,7 @@ func TestRetryAfterCallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := callback(nil, tt.resp)
-			require.NoError(t, err)
-			require.Equal(t, tt.want, got)
+			require.Equal(t, tt.want, retryAfter(tt.resp, retryTestNow))
 		})
 	}
 }

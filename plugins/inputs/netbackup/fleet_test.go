@@ -2,7 +2,10 @@ package netbackup
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/telegraf-netbackup/telegraf-netbackup/internal/nbusim"
+	"github.com/telegraf-netbackup/telegraf-netbackup/plugins/inputs/netbackup/nbuapi"
 )
 
 // Many servers read by one plugin instance share max_concurrent_requests:
@@ -221,20 +225,45 @@ var _ telegraf.Accumulator = (*untilReported)(nil)
 
 // With fewer slots than hanging servers, a request waiting for a slot stops
 // at its own server's gather_timeout: the gather ends, and the error says
-// what the request waited for.
+// what the request waited for. The only slot is held by a request that hangs
+// for longer than the gather (a hung server's, from outside the gather):
+// held by a server of the gather, it would be freed at that server's own
+// deadline, a moment before or after the other's, and the other's requests
+// would then be sent, not wait.
 func TestWaitingForASlotStopsAtTheGatherTimeout(t *testing.T) {
+	arrived := make(chan struct{}, 1)
 	hangAll := func(_ *testEnv, _ http.Handler) http.Handler {
-		return http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+		return http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+			<-r.Context().Done()
+		})
 	}
 	hung := startSim(t, nbusim.Config{}, hangAll)
 	waiting := startSim(t, nbusim.Config{Seed: 3})
-	p := newTestPlugin(t, onFleet(hung, waiting), budget(1), func(p *NetBackup) {
+	p := newTestPlugin(t, onFleet(waiting), budget(1), func(p *NetBackup) {
 		p.Timeout = config.Duration(time.Hour)
 		p.GatherTimeout = config.Duration(300 * time.Millisecond)
 	})
+	base, err := url.Parse(hung.server.URL + "/netbackup")
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	roots.AddCert(hung.server.Certificate())
+	holder, err := nbuapi.New(nbuapi.Config{BaseURL: base, APIKey: func() (string, error) { return testAPIKey, nil },
+		APIVersion: "13.0", TLS: &tls.Config{RootCAs: roots}, Budget: p.budget})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	held := make(chan error, 1)
+	go func() { held <- holder.Get(ctx, "/admin/jobs", nil, nil) }()
+	defer func() {
+		cancel()
+		<-held
+	}()
+	<-arrived
+
 	acc := gatherOnce(t, p)
-	// Whichever server had the slot first, the other one's requests wait
-	// behind the hung one until the gather's end.
 	require.Regexp(t, `server `+regexp.QuoteMeta(sourceOf(waiting))+`(, collector [a-z_]+)?: [^\n]*GET /[^ ]+ not sent: `+
 		`no free request slot before the gather ended \(max_concurrent_requests is shared by every server; raise it, or gather_timeout\): `+
 		`context deadline exceeded`, errorText(acc))

@@ -82,12 +82,8 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 		"sort":   {"createdDateTime"},
 	}
 	counts := make(map[alertKey]*seenCounts)
-	next := c.state.clone()
+	reading := c.beginReading()
 	var events []alertEvent
-	// Offset pages of a list that changes while it is read (alerts
-	// created or deleted meanwhile) can repeat an item at a page
-	// boundary: each id counts once.
-	seen := make(map[string]bool)
 	list := nbuapi.List{Path: alertsPath, Query: query, Limit: alertsPageLimit, Paging: nbuapi.OffsetPaging}
 	for item, err := range nbuapi.Items[alertAttributes](ctx, c.srv.client, list) {
 		if err != nil {
@@ -98,11 +94,11 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 			// counts these alerts as new again, once.
 			return fmt.Errorf("alerts: %w", err)
 		}
-		if seen[item.ID] {
+		a := item.Attributes
+		first, isNew := reading.visit(item.ID, a.CreatedDateTime.Time)
+		if !first {
 			continue
 		}
-		seen[item.ID] = true
-		a := item.Attributes
 		key := alertKey{severity: a.Severity, category: a.Category}
 		cnt := counts[key]
 		if cnt == nil {
@@ -110,21 +106,15 @@ func (c *alertsCollector) collect(ctx context.Context, acc telegraf.Accumulator)
 			counts[key] = cnt
 		}
 		cnt.count++
-		created := a.CreatedDateTime.Time
-		if created.IsZero() {
-			continue // without a creation time it cannot be told new once
-		}
-		if c.baseline && c.state.isNew(item.ID, created) {
+		if isNew {
 			cnt.newCount++
 			if c.events {
 				events = append(events, alertEvent{id: item.ID, a: a})
 			}
 		}
-		next.observe(item.ID, created)
 	}
 	c.srv.endpointAvailable("alerts", alertsPath)
-	c.state = next
-	c.baseline = true
+	reading.commit()
 	c.emitCounts(acc, counts, now)
 	for _, e := range events {
 		acc.AddFields("netbackup_alert", alertEventFields(e), alertEventTags(c.srv.source, e.a), eventTimestamp(e.a.CreatedDateTime.Time, e.id))

@@ -78,18 +78,17 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 
 	c.clampToServerClock(c.srv, "anomalies", "newest anomaly", c.srv.now())
 	counts := make(map[anomalyKey]*seenCounts)
-	next := c.state.clone()
+	reading := c.beginReading()
 	var events []anomalyEvent
-	seen := make(map[string]bool) // an item repeated at a page boundary counts once
 	list := nbuapi.List{Path: anomaliesPath, Query: url.Values{"sort": {"createdDateTime"}},
 		Limit: anomaliesPageLimit, Paging: nbuapi.OffsetPaging}
 	res := readFamily(c.anomalies, nbuapi.Items[anomalyAttributes](ctx, c.srv.client, list),
 		func(item nbuapi.Resource[anomalyAttributes]) {
-			if seen[item.ID] {
+			a := item.Attributes
+			first, isNew := reading.visit(item.ID, a.CreatedDateTime.Time)
+			if !first {
 				return
 			}
-			seen[item.ID] = true
-			a := item.Attributes
 			key := anomalyKey{severity: stateTag(a.AnomalySeverity), status: stateTag(a.AnomalyStatus)}
 			cnt := counts[key]
 			if cnt == nil {
@@ -97,17 +96,12 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 				counts[key] = cnt
 			}
 			cnt.count++
-			created := a.CreatedDateTime.Time
-			if created.IsZero() || item.ID == "" {
-				return // without a time and an id it cannot be told new once
-			}
-			if c.baseline && c.state.isNew(item.ID, created) {
+			if isNew {
 				cnt.newCount++
 				if c.events {
 					events = append(events, anomalyEvent{id: item.ID, a: a})
 				}
 			}
-			next.observe(item.ID, created)
 		})
 	if !res.complete {
 		// Nothing is emitted and the state stays: counts of a partial list
@@ -115,8 +109,7 @@ func (c *anomaliesCollector) collect(ctx context.Context, acc telegraf.Accumulat
 		// these anomalies as new again, once.
 		return joinFamilyResults(res)
 	}
-	c.state = next
-	c.baseline = true
+	reading.commit()
 	c.emitCounts(acc, counts, c.srv.now())
 	for _, e := range events {
 		acc.AddFields("netbackup_anomaly", anomalyEventFields(e), anomalyEventTags(c.srv.source, e.a), eventTimestamp(e.a.CreatedDateTime.Time, e.id))

@@ -91,3 +91,46 @@ func (p *seenProgress) clampToServerClock(srv *server, collector, what string, n
 		"items created from now on are new again; those created before are not counted as new")
 	p.state = newestSeen{Newest: now}
 }
+
+// newOnceReading is one reading of a list by a collector that reports new
+// items once: the rules for every such list in one place. Ids repeated at
+// a page boundary (offset pages of a list that changes while it is read)
+// count once; an item without an id or a time counts but is never new;
+// the baseline and the newest instant decide what is new; and the progress
+// moves only when the whole list was read (commit), so that a gather that
+// fails half-way counts the same items as new again at the next one, once.
+type newOnceReading struct {
+	progress *seenProgress
+	next     newestSeen
+	seen     map[string]bool
+}
+
+// beginReading starts a reading of the list. The caller holds p.mu until
+// it commits or gives up.
+func (p *seenProgress) beginReading() *newOnceReading {
+	return &newOnceReading{progress: p, next: p.state.clone(), seen: make(map[string]bool)}
+}
+
+// visit takes one item, known by id and the instant that orders the list
+// (its creation, the end of its scan): first is false for an item already
+// visited in this reading, isNew tells an item no earlier gather saw.
+func (r *newOnceReading) visit(id string, at time.Time) (first, isNew bool) {
+	if id != "" {
+		if r.seen[id] {
+			return false, false
+		}
+		r.seen[id] = true
+	}
+	if id == "" || at.IsZero() {
+		return true, false // without an id and a time it cannot be told new once
+	}
+	isNew = r.progress.baseline && r.progress.state.isNew(id, at)
+	r.next.observe(id, at)
+	return true, isNew
+}
+
+// commit keeps the progress of a list read to its end.
+func (r *newOnceReading) commit() {
+	r.progress.state = r.next
+	r.progress.baseline = true
+}

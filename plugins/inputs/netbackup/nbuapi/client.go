@@ -194,16 +194,7 @@ func (c *Client) exchange(ctx context.Context, req request) (*resty.Response, er
 		return nil, err // a transport error: its text holds no header
 	}
 	countCredential(ctx, resp.StatusCode())
-	if err := c.statusError(req, resp, credential); err != nil {
-		return nil, err
-	}
-	if err := answerError(resp); err != nil {
-		return nil, err
-	}
-	if answer, ok := req.out.(skippingAnswer); ok {
-		c.reportSkipped(ctx, req, answer.skippedItems())
-	}
-	return resp, nil
+	return c.answered(ctx, req, resp, credential)
 }
 
 // exchangePublic sends a request without a credential.
@@ -212,11 +203,21 @@ func (c *Client) exchangePublic(ctx context.Context, req request) (*resty.Respon
 	if err != nil {
 		return nil, err
 	}
-	if err := c.statusError(req, resp); err != nil {
+	return c.answered(ctx, req, resp)
+}
+
+// answered is the outcome of req's last response, with or without a
+// credential: an error status is an *Error, an answer that did not decode
+// is that error, and a page's malformed items are reported.
+func (c *Client) answered(ctx context.Context, req request, resp *resty.Response, secrets ...string) (*resty.Response, error) {
+	if err := c.statusError(req, resp, secrets...); err != nil {
 		return nil, err
 	}
 	if err := answerError(resp); err != nil {
 		return nil, err
+	}
+	if answer, ok := req.out.(skippingAnswer); ok {
+		c.reportSkipped(ctx, req, answer.skippedItems())
 	}
 	return resp, nil
 }
@@ -361,7 +362,7 @@ func decodeJSON(method, path string, status int, body []byte, out any, secrets .
 		return fmt.Errorf("%s %s: the server (or a proxy) answered %d with an empty body where JSON was expected", method, path, status)
 	}
 	if err := unmarshalAnswer(body, out); err != nil {
-		snippet := sanitizeSnippet(redactPrefix(string(body), snippetLength, secrets))
+		snippet := redactedSnippet(body, secrets)
 		return fmt.Errorf("invalid JSON from %s %s: %w (the body starts with %q)", method, path, err, snippet)
 	}
 	return nil

@@ -1037,3 +1037,21 @@ func (c *Client) getRaw(ctx context.Context, path string, query url.Values) ([]b
 	}
 	return resp.Body(), nil
 }
+
+// A page asked for without a credential reports its malformed items like
+// any page: GetPublic and Get end an answer the same way.
+func TestNbuClient_PublicPageReportsItsMalformedItems(t *testing.T) {
+	srv := newNbcServer(t, func(w http.ResponseWriter, r *http.Request) {
+		require.Empty(t, r.Header.Get("Authorization"), "a public request carries no credential")
+		nbcWriteJSON(w, http.StatusOK, `{"data":[{"type":"ca","id":"1","attributes":{"name":"root"}},`+
+			`{"type":"ca","id":"2","attributes":{"name":{"bad":1}}}]}`)
+	})
+	c := newNbcClient(t, nbcConfig(t, srv.Server))
+	var skipped []*ItemError
+	ctx := WithSkippedItems(context.Background(), func(e *ItemError) { skipped = append(skipped, e) })
+	var page Page[struct{ Name string }]
+	require.NoError(t, c.GetPublic(ctx, "/security/cacert", nil, &page))
+	require.Len(t, page.Data, 1)
+	require.Len(t, skipped, 1, "the malformed item was dropped without a word")
+	require.Equal(t, "2", skipped[0].ID)
+}

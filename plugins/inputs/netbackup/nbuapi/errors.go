@@ -110,7 +110,7 @@ func (e *Error) fillFromBody(body []byte, secrets []string) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return
 	}
-	e.Message = fmt.Sprintf("the body is not a NetBackup error envelope: %q", sanitizeSnippet(redactPrefix(string(body), snippetLength, secrets)))
+	e.Message = fmt.Sprintf("the body is not a NetBackup error envelope: %q", redactedSnippet(body, secrets))
 }
 
 // detailStrings flattens details given as a string, a list of anything, or
@@ -156,6 +156,12 @@ const (
 // one bounded line.
 func quoteRedacted(text string, limit int, secrets []string) string {
 	return sanitizeText(redactPrefix(text, limit, secrets), limit)
+}
+
+// redactedSnippet is the start of body as an error may quote it: the
+// secrets masked, control characters escaped.
+func redactedSnippet(body []byte, secrets []string) string {
+	return sanitizeSnippet(redactPrefix(string(body), snippetLength, secrets))
 }
 
 // sanitizeSnippet is the start of a body, safe to put in a log line:

@@ -66,7 +66,14 @@ func (p *NetBackup) reportCollectorFailures(srv *server, failures []collectorFai
 		refused = nil
 	}
 	for _, f := range others {
-		add(fmt.Errorf("server %s, collector %s: %w", srv.source, f.collector, f.err))
+		err := f.err
+		if !credentialRefused(stats) {
+			// The key is good: a refusal is a right its role lacks.
+			if err = srv.denials.report(srv, f.collector, err); err == nil {
+				continue
+			}
+		}
+		add(fmt.Errorf("server %s, collector %s: %w", srv.source, f.collector, err))
 	}
 	if len(refused) == 0 {
 		return
@@ -147,14 +154,5 @@ func (p *NetBackup) unexpandedCredential() (option, variable string) {
 // onlyUnauthorized reports whether every error err wraps or joins ends in
 // a 401.
 func onlyUnauthorized(err error) bool {
-	var joined interface{ Unwrap() []error }
-	if errors.As(err, &joined) {
-		for _, inner := range joined.Unwrap() {
-			if !onlyUnauthorized(inner) {
-				return false
-			}
-		}
-		return true
-	}
-	return nbuapi.IsStatus(err, http.StatusUnauthorized)
+	return everyLeaf(err, func(leaf error) bool { return nbuapi.IsStatus(leaf, http.StatusUnauthorized) })
 }

@@ -16,8 +16,8 @@ import (
 // media_servers collectors (disk pools, drives, media servers, ...). The
 // conditions that persist from gather to gather are said once, through the
 // server's conditions, not every interval:
-//   - the key may not read the family (401/403 on this endpoint): one error,
-//     then silence until the family is read successfully again;
+//   - the key may not read the family (401/403 on this endpoint): the
+//     collector's error, which the gather says once (see denials);
 //   - the server lists none (200 with empty data: nothing configured, or a
 //     key without the right to see them): one informative log line;
 //   - the server's API lacks an optional family (not available, or an API
@@ -44,12 +44,9 @@ func newOptionalFamily(srv *server, name, path string) *family {
 // familyResult is the outcome of one read of a family.
 type familyResult struct {
 	items int
-	// err is what the collector returns for this family (nil when the
-	// condition was already reported).
+	// err is what the collector returns for this family (nil when it was
+	// read, or when the server's API lacks an optional family).
 	err error
-	// denied holds the 401/403 even when err is nil, so that a collector
-	// whose every family is denied (a key-wide problem) still fails.
-	denied error
 	// complete is true when the list was read to its end.
 	complete bool
 }
@@ -73,9 +70,6 @@ func readFamily[A any](f *family, items iter.Seq2[nbuapi.Resource[A], error], em
 	switch {
 	case readErr == nil:
 		res.complete = true
-		if c.lower(f.key("denied")) {
-			c.infof("server %s: %s can be read again", source, f.name)
-		}
 		if c.lower(f.key("absent")) {
 			c.infof("server %s: %s are available again", source, f.name)
 		}
@@ -87,12 +81,7 @@ func readFamily[A any](f *family, items iter.Seq2[nbuapi.Resource[A], error], em
 			c.infof("server %s: the server lists %s again", source, f.name)
 		}
 	case nbuapi.IsDenied(readErr):
-		res.denied = fmt.Errorf("%s (%s): the API key may not read them: %w", f.name, f.path, readErr)
-		if c.raise(f.key("denied")) {
-			res.err = res.denied
-		} else {
-			c.debugf("server %s: %s still denied (already reported)", source, f.name)
-		}
+		res.err = fmt.Errorf("%s (%s): the API key may not read them: %w", f.name, f.path, readErr)
 	case f.optional && nbuapi.IsUnavailable(readErr):
 		var status int
 		var e *nbuapi.Error
@@ -120,25 +109,12 @@ func (f *family) key(condition string) string {
 	return f.name + " " + condition
 }
 
-// joinFamilyResults joins the errors of a collector's families. When every
-// family of a collector with several was denied, the key itself is the
-// problem (revoked, or no rights at all): that is reported every gather, not
-// once. A single-family collector cannot tell, and reports once.
+// joinFamilyResults joins the errors of a collector's families.
 func joinFamilyResults(results ...familyResult) error {
 	var errs []error
-	allDenied := len(results) > 1
 	for _, r := range results {
-		if r.denied == nil {
-			allDenied = false
-		}
 		if r.err != nil {
 			errs = append(errs, r.err)
-		}
-	}
-	if allDenied {
-		errs = errs[:0]
-		for _, r := range results {
-			errs = append(errs, r.denied)
 		}
 	}
 	return errors.Join(errs...)

@@ -24,31 +24,26 @@ func storageReadFamily[A any](f *family, items iter.Seq2[nbuapi.Resource[A], err
 	return readFamily(f, items, emit)
 }
 
-func TestStorageFamilyDeniedIsReportedOnceUntilReadAgain(t *testing.T) {
+// A denied family is the collector's error at every read: the gather, not
+// the family, decides what was said already (see denials), so that
+// netbackup_collector's errors keeps counting it.
+func TestStorageFamilyDeniedIsTheCollectorsError(t *testing.T) {
 	log := &testutil.CaptureLogger{}
 	f := storageTestFamily(log)
 	denied := &nbuapi.Error{Method: "GET", Path: "/storage/things", Status: http.StatusUnauthorized}
-	items := []nbuapi.Resource[storageTestAttrs]{{ID: "a"}}
 	read := func(err error, items []nbuapi.Resource[storageTestAttrs]) familyResult {
 		return storageReadFamily(f, storageSeq(items, err), false, func(nbuapi.Resource[storageTestAttrs]) {})
 	}
-
-	first := read(denied, nil)
-	require.Error(t, first.err)
-	require.True(t, nbuapi.IsStatus(first.err, http.StatusUnauthorized))
-	require.Contains(t, first.err.Error(), "may not read")
-
-	second := read(denied, nil)
-	require.NoError(t, second.err, "a persisting 401 is reported once")
-	require.Error(t, second.denied)
-
-	ok := read(nil, items)
+	for range 2 {
+		res := read(denied, nil)
+		require.True(t, nbuapi.IsStatus(res.err, http.StatusUnauthorized))
+		require.Contains(t, res.err.Error(), "things (/storage/things): the API key may not read them")
+		require.False(t, res.complete)
+	}
+	ok := read(nil, []nbuapi.Resource[storageTestAttrs]{{ID: "a"}})
 	require.NoError(t, ok.err)
 	require.True(t, ok.complete)
-	require.Equal(t, 1, ok.items)
-
-	again := read(&nbuapi.Error{Status: http.StatusForbidden}, nil)
-	require.Error(t, again.err, "denied again after a successful read: reported again")
+	require.Empty(t, log.Messages(), "the family logs nothing of a denial")
 }
 
 func TestStorageFamilyEmptyIsLoggedOnce(t *testing.T) {
@@ -94,17 +89,10 @@ func TestStorageFamilyPartialReadKeepsItems(t *testing.T) {
 }
 
 func TestStorageJoinResults(t *testing.T) {
-	denied := errors.New("denied")
+	denied := &nbuapi.Error{Status: http.StatusForbidden}
 	other := errors.New("boom")
-	// One family denied and already reported: nothing to say.
-	require.NoError(t, joinFamilyResults(familyResult{denied: denied}, familyResult{complete: true}))
-	// Every family denied: the key is the problem, said every gather.
-	err := joinFamilyResults(familyResult{denied: denied}, familyResult{denied: denied})
-	require.ErrorIs(t, err, denied)
-	// Errors of several families are all kept.
-	err = joinFamilyResults(familyResult{err: other}, familyResult{err: denied, denied: denied}, familyResult{complete: true})
+	require.NoError(t, joinFamilyResults(familyResult{complete: true}, familyResult{complete: true}))
+	err := joinFamilyResults(familyResult{err: other}, familyResult{err: denied}, familyResult{complete: true})
 	require.ErrorIs(t, err, other)
 	require.ErrorIs(t, err, denied)
-	// A single-family collector reports a persisting denial once.
-	require.NoError(t, joinFamilyResults(familyResult{denied: denied}))
 }

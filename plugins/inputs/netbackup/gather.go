@@ -121,6 +121,8 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 	for i, err := range errs {
 		if err != nil {
 			failures = append(failures, collectorFailure{collector: srv.collectorNames[i], err: err})
+		} else {
+			srv.denials.succeeded(srv, srv.collectorNames[i])
 		}
 	}
 	return failures

@@ -93,7 +93,7 @@ func TestServicesHostWithoutServicesAPI(t *testing.T) {
 	env := serveFixture(t, fx)
 	p := newTestPlugin(t, on(env), collect("services"), func(p *NetBackup) { p.ServiceHosts = "all" })
 
-	for range 2 {
+	for gather := range 2 {
 		acc := gatherOnce(t, p)
 		require.Equal(t, map[serviceSeries]int64{
 			{"nbu-primary.example.com", "nbpem", "RUNNING"}:    1,
@@ -101,9 +101,15 @@ func TestServicesHostWithoutServicesAPI(t *testing.T) {
 			{"nbu-primary.example.com", "nbsl", "STOPPED"}:     0,
 			{"nbu-primary.example.com", "nbaudit", "DISABLED"}: 0,
 		}, servicesOf(acc))
+		require.EqualValues(t, 1, collectorErrorsField(t, acc, "services"), "gather %d: the collector failed in part", gather)
 		errs := errorsOf(acc)
+		if gather == 1 {
+			require.Empty(t, errs, "the same refusal is not said again")
+			continue
+		}
 		require.Len(t, errs, 1, "the 403 of one media server is an error")
 		require.Contains(t, errs[0].Error(), "media1.example.com")
+		require.Contains(t, errs[0].Error(), "reported once")
 	}
 	lines := logLines(env.log, testutil.LevelInfo)
 	require.Len(t, lines, 1)

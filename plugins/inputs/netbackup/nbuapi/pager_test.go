@@ -303,3 +303,17 @@ func cursorItems[A any](ctx context.Context, c *Client, path string, query url.V
 func offsetItems[A any](ctx context.Context, c *Client, path string, query url.Values, limit int) iter.Seq2[Resource[A], error] {
 	return Items[A](ctx, c, List{Path: path, Query: query, Limit: limit, Paging: OffsetPaging})
 }
+
+// Attributes that are not an object name "attributes" as what could not be
+// read, as the jobs' hand decoder does (found by FuzzJobsPage: the
+// reflection path named nothing).
+func TestResourceDecoding_AttributesNotAnObjectAreNamed(t *testing.T) {
+	for _, value := range []string{`""`, `5`, `[]`, `true`} {
+		items, skipped, err := DecodePage[pagTestAttrs]([]byte(`{"data":[{"type":"thing","id":"1","attributes":` + value + `}]}`))
+		require.NoError(t, err, value)
+		require.Empty(t, items, value)
+		require.Len(t, skipped, 1, value)
+		require.Equal(t, "attributes", skipped[0].Attribute, value)
+		require.ErrorContains(t, skipped[0], "thing 1: attribute attributes: ", value)
+	}
+}

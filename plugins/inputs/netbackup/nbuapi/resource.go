@@ -104,7 +104,12 @@ func decodeAttributes[A any](s *jsonscan.Scanner, a *A) error {
 	if raw == nil {
 		return nil // the scanner's error
 	}
-	return attributeErrorOf(Unmarshal(raw, a))
+	err := attributeErrorOf(Unmarshal(raw, a))
+	var bad *AttributeError
+	if errors.As(err, &bad) && bad.Name == "" {
+		bad.Name = "attributes" // the member itself is unreadable (not an object)
+	}
+	return err
 }
 
 func scanRelationships(s *jsonscan.Scanner, out *map[string]Relationship) error {

@@ -25,8 +25,9 @@ func FuzzServerURL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		u, err := normalizeServerURL(raw)
 		if err != nil {
-			if password := relURLPassword(raw); len(password) >= 4 {
-				require.NotContains(t, quotedEntry(t, err), password, "the error repeats the password of %q", raw)
+			entry := quotedEntry(t, err)
+			if password := relURLPassword(raw); len(password) >= 4 && !passwordLookalike(raw, password) {
+				require.NotContains(t, entry, password, "the error repeats the password of %q", raw)
 			}
 			return
 		}
@@ -51,7 +52,22 @@ func quotedEntry(t *testing.T, err error) string {
 	require.True(t, found, "an error that does not name the entry: %q", err.Error())
 	quoted, qerr := strconv.QuotedPrefix(msg)
 	require.NoError(t, qerr, "an error that does not quote the entry: %q", err.Error())
-	return quoted
+	entry, qerr := strconv.Unquote(quoted)
+	require.NoError(t, qerr)
+	return entry
+}
+
+// passwordLookalike reports whether the password's text is also in the
+// entry outside its user information, or in the mark that replaces it:
+// then finding it in the error proves nothing ("://:0000@00000000").
+func passwordLookalike(raw, password string) bool {
+	_, rest, _ := strings.Cut(raw, "://")
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	outside := strings.Replace(raw, authority[:strings.LastIndex(authority, "@")+1], "", 1)
+	return strings.Contains(outside, password) || strings.Contains("xxxxx", password)
 }
 
 // relURLPassword is the password part of scheme://user:password@host...,

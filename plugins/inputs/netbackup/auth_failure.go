@@ -51,7 +51,9 @@ const minRefusingCollectors = 2
 
 // reportCollectorFailures adds the collectors' errors to acc: one error per
 // collector, except that when the credential was refused everywhere, by
-// several collectors, their 401s become one error for the server.
+// several collectors, their 401s become one error for the server. While the
+// credential is accepted elsewhere, a refusal is a right the role lacks,
+// said once (see reportRefusal).
 func (p *NetBackup) reportCollectorFailures(srv *server, failures []collectorFailure, stats nbuapi.StatsSnapshot, add func(error)) {
 	var refused, others []collectorFailure
 	for _, f := range failures {
@@ -69,7 +71,7 @@ func (p *NetBackup) reportCollectorFailures(srv *server, failures []collectorFai
 		err := f.err
 		if !credentialRefused(stats) {
 			// The key is good: a refusal is a right its role lacks.
-			if err = srv.denials.report(srv, f.collector, err); err == nil {
+			if err = srv.conditions.reportRefusal(f.collector, err); err == nil {
 				continue
 			}
 		}

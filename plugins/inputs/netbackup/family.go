@@ -17,7 +17,7 @@ import (
 // conditions that persist from gather to gather are said once, through the
 // server's conditions, not every interval:
 //   - the key may not read the family (401/403 on this endpoint): the
-//     collector's error, which the gather says once (see denials);
+//     collector's error, which the gather says once (see reportRefusal);
 //   - the server lists none (200 with empty data: nothing configured, or a
 //     key without the right to see them): one informative log line;
 //   - the server's API lacks an optional family (not available, or an API

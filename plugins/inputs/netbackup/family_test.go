@@ -25,7 +25,7 @@ func storageReadFamily[A any](f *family, items iter.Seq2[nbuapi.Resource[A], err
 }
 
 // A denied family is the collector's error at every read: the gather, not
-// the family, decides what was said already (see denials), so that
+// the family, decides what was said already (see reportRefusal), so that
 // netbackup_collector's errors keeps counting it.
 func TestStorageFamilyDeniedIsTheCollectorsError(t *testing.T) {
 	log := &testutil.CaptureLogger{}

@@ -122,7 +122,7 @@ func (p *NetBackup) runCollectors(ctx context.Context, srv *server, acc telegraf
 		if err != nil {
 			failures = append(failures, collectorFailure{collector: srv.collectorNames[i], err: err})
 		} else {
-			srv.denials.succeeded(srv, srv.collectorNames[i])
+			srv.conditions.collectorRead(srv.collectorNames[i])
 		}
 	}
 	return failures

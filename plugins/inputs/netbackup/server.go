@@ -16,7 +16,6 @@ type server struct {
 	source     string // the value of the source tag (see sourceTag)
 	client     *nbuapi.Client
 	conditions *conditions
-	denials    denials // the refusals of collectors already reported
 	// ping is the answer of this gather's GET /ping: API version, server
 	// clock and certificate chain. Collectors read it; only Gather writes it.
 	ping nbuapi.PingResult
